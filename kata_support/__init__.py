@@ -1,0 +1,1 @@
+"""Provided, ungraded code: the MNIST loader and plotting helpers."""
