@@ -1,0 +1,239 @@
+"""The misconception catalog: known-buggy versions of each exercise, as patches of the reference.
+
+Each day has a module ``tests/misconceptions/<day module>.py`` with two names:
+
+``MUTANTS``
+    a list of :class:`Mutant`: a mistake from CURRICULUM.md written as text replacements
+    inside the reference function (or class) of its exercise, with a one-sentence
+    diagnosis and a one-sentence fix.
+``PROBES``
+    a dict exercise id -> ``probe(module) -> dict`` that calls the exercise on fixed,
+    seeded inputs and returns its named outputs.
+
+Mutants serve twice: ``kata verify`` plants each one in a copy of the reference and proves
+the checks reject it and name it, and when a learner's check fails, the learner's outputs
+on the probe inputs are compared with every mutant's to name the mistake.
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import importlib
+import io
+import signal
+import sys
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .impl import Implementation, NAMED_TREES
+
+#: Outputs agree when every entry is within these tolerances (float64 noise, not bugs).
+MATCH_RTOL = 1e-6
+MATCH_ATOL = 1e-9
+
+
+class CatalogError(ValueError):
+    """A mutant no longer applies to the reference; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Mutant:
+    exercise: str
+    id: str
+    mistake: str
+    fix: str
+    patch: tuple[tuple[str, str], ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.exercise}:{self.id}"
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "mistake": self.mistake, "fix": self.fix}
+
+
+def mutant(exercise: str, id: str, mistake: str, fix: str, *patch: tuple[str, str]) -> Mutant:
+    """Shorthand used by the catalog modules."""
+    return Mutant(exercise=exercise, id=id, mistake=mistake, fix=fix, patch=tuple(patch))
+
+
+def load_day_catalog(module_stem: str):
+    """``(mutants, probes)`` of one day; empty when the day has no catalog module."""
+    try:
+        module = importlib.import_module(f"tests.misconceptions.{module_stem}")
+    except ModuleNotFoundError as exc:
+        if exc.name in (f"tests.misconceptions.{module_stem}",):
+            return [], {}
+        raise
+    return list(getattr(module, "MUTANTS", [])), dict(getattr(module, "PROBES", {}))
+
+
+def patched_source(source: str, symbol: str, patch, label: str = "") -> str:
+    """Apply ``patch`` inside the top-level definition of ``symbol``; each old text must occur once there."""
+    tree = ast.parse(source)
+    node = next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == symbol), None)
+    if node is None:
+        raise CatalogError(f"{label}: the reference defines no top-level {symbol!r}.")
+    lines = source.splitlines(keepends=True)
+    start = node.lineno - 1 - len(node.decorator_list)
+    head, body, tail = "".join(lines[:start]), "".join(lines[start:node.end_lineno]), "".join(lines[node.end_lineno:])
+    for old, new in patch:
+        count = body.count(old)
+        if count != 1:
+            raise CatalogError(f"{label}: {old!r} occurs {count} times in the reference {symbol}; it must occur exactly once.")
+        body = body.replace(old, new)
+    return head + body + tail
+
+
+def module_from_source(source: str, name: str, package: str, filename: str) -> types.ModuleType:
+    """Execute ``source`` as module ``name`` inside ``package`` (so relative imports work)."""
+    module = types.ModuleType(name)
+    module.__package__ = package
+    module.__file__ = filename
+    sys.modules[name] = module
+    exec(compile(source, filename, "exec"), module.__dict__)
+    return module
+
+
+def _normalise(value):
+    if isinstance(value, (str, bool, type(None))):
+        return value
+    if isinstance(value, dict):
+        return {k: _normalise(v) for k, v in value.items()}
+    return np.asarray(value, dtype=float) if np.asarray(value).dtype != object else value
+
+
+def same_outputs(a: dict, b: dict, rtol: float = MATCH_RTOL, atol: float = MATCH_ATOL) -> bool:
+    """True when two probe results agree on every output (shapes, NaNs and infinities included)."""
+    if a.keys() != b.keys():
+        return False
+    for key in a:
+        x, y = _normalise(a[key]), _normalise(b[key])
+        if isinstance(x, np.ndarray) and isinstance(y, np.ndarray):
+            if x.shape != y.shape or not np.allclose(x, y, rtol=rtol, atol=atol, equal_nan=True):
+                return False
+        elif isinstance(x, dict) and isinstance(y, dict):
+            if not same_outputs(x, y, rtol, atol):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+class _Deadline(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Interrupt the block after ``seconds`` (main thread, POSIX); a no-op elsewhere."""
+    if seconds is None or not hasattr(signal, "setitimer") or not _in_main_thread():
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise _Deadline()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    old_timer = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if old_timer[0]:
+            signal.setitimer(signal.ITIMER_REAL, *old_timer)
+
+
+def _in_main_thread() -> bool:
+    import threading
+    return threading.current_thread() is threading.main_thread()
+
+
+def run_probe(probe, module, seconds: float = 5.0):
+    """Call a probe quietly; ``None`` when the code under it raised, printed nothing useful or hung."""
+    sink = io.StringIO()
+    try:
+        with time_limit(seconds), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
+                np.errstate(all="ignore"):
+            import warnings
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return probe(module)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # learner code may raise anything, even SystemExit
+        return None
+
+
+class Catalog:
+    """Mutants and probes of the whole course, with the reference they are planted in."""
+
+    def __init__(self, manifest, reference: str | Path = NAMED_TREES["solutions"]):
+        self.manifest = manifest
+        self.reference_folder = Path(reference)
+        self.mutants: dict[str, list[Mutant]] = {}
+        self.probes: dict = {}
+        for day in manifest.days:
+            mutants, probes = load_day_catalog(day.module)
+            for m in mutants:
+                self.mutants.setdefault(m.exercise, []).append(m)
+            self.probes.update(probes)
+        self._reference: Implementation | None = None
+        self._mutant_modules: dict[str, types.ModuleType] = {}
+        self._outputs: dict[str, dict | None] = {}
+
+    def all_mutants(self) -> list[Mutant]:
+        return [m for ex in self.manifest.exercises for m in self.mutants.get(ex.id, [])]
+
+    # -- building ---------------------------------------------------------------
+    @property
+    def reference(self) -> Implementation:
+        if self._reference is None:
+            self._reference = Implementation(self.reference_folder, package_name="kata_reference")
+        return self._reference
+
+    def mutant_source(self, m: Mutant) -> tuple[str, Path]:
+        """The reference day module's text with ``m`` planted, and the file it came from."""
+        day = self.manifest.day_of(m.exercise)
+        path = self.reference_folder / f"{day.module}.py"
+        symbol = self.manifest.exercise(m.exercise).name
+        return patched_source(path.read_text(encoding="utf-8"), symbol, m.patch, label=m.key), path
+
+    def mutant_module(self, m: Mutant) -> types.ModuleType:
+        if m.key not in self._mutant_modules:
+            self.reference  # the package must exist for the mutant's relative imports
+            source, path = self.mutant_source(m)
+            name = f"kata_reference._mutant_{m.exercise.replace('.', '_')}_{m.id}"
+            self._mutant_modules[m.key] = module_from_source(source, name, "kata_reference", str(path))
+        return self._mutant_modules[m.key]
+
+    # -- probing ----------------------------------------------------------------
+    def reference_outputs(self, exercise_id: str):
+        key = f"{exercise_id}:reference"
+        if key not in self._outputs:
+            module = self.reference.module(self.manifest.day_of(exercise_id).module)
+            self._outputs[key] = run_probe(self.probes[exercise_id], module)
+        return self._outputs[key]
+
+    def mutant_outputs(self, m: Mutant):
+        if m.key not in self._outputs:
+            self._outputs[m.key] = run_probe(self.probes[m.exercise], self.mutant_module(m))
+        return self._outputs[m.key]
+
+    def diagnose(self, exercise_id: str, learner_module) -> Mutant | None:
+        """The catalog mistake whose outputs the learner's reproduce, if exactly one does."""
+        if exercise_id not in self.probes or not self.mutants.get(exercise_id):
+            return None
+        learner = run_probe(self.probes[exercise_id], learner_module)
+        if learner is None:
+            return None
+        reference = self.reference_outputs(exercise_id)
+        if reference is not None and same_outputs(learner, reference):
+            return None
+        matches = [m for m in self.mutants[exercise_id]
+                   if (out := self.mutant_outputs(m)) is not None and same_outputs(learner, out)]
+        return matches[0] if len(matches) == 1 else None

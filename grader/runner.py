@@ -1,0 +1,198 @@
+"""Run the check suites in a child pytest process, surviving whatever the learner's code does.
+
+The child writes a journal (see :mod:`grader.pytest_plugin`) as it goes. The parent watches
+it: a test that runs past its time limit gets its whole process group killed; a child that
+dies (``os._exit``, a segfault, a kill) is followed by a fresh one that runs the checks not
+yet done. Every selected check ends with a record, real or synthetic, so nothing is lost
+and nothing unreported counts as a pass.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import REPO_ROOT
+
+CHECKS_DIR = REPO_ROOT / "tests" / "checks"
+#: Seconds a test may overrun its own time limit before the parent kills the child.
+KILL_GRACE = 5.0
+_POLL = 0.02
+
+
+class RunnerError(RuntimeError):
+    """The check suites could not be run at all (not a learner problem); the message says why."""
+
+
+@dataclass
+class RunResult:
+    """What the child processes reported: json-report test entries, in run order."""
+    tests: list[dict] = field(default_factory=list)
+    collected: list[tuple[str, str]] = field(default_factory=list)
+    attempts: int = 0
+    duration: float = 0.0
+
+
+def run_checks(exercise_ids, impl_folder: Path, *, test_timeout: float = 10.0, total_timeout: float = 600.0,
+               checks_dir: Path = CHECKS_DIR, extra_args=()) -> RunResult:
+    """Run every check of ``exercise_ids`` against ``impl_folder``; see the module docstring."""
+    start = time.monotonic()
+    deadline = start + total_timeout
+    result = RunResult()
+    finished: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="kata-run-") as tmp:
+        tmp = Path(tmp)
+        select = tmp / "select.txt"
+        select.write_text("\n".join(exercise_ids) + "\n", encoding="utf-8")
+        while True:
+            result.attempts += 1
+            attempt = _Attempt(tmp, result.attempts, finished)
+            cmd = [sys.executable, "-m", "pytest", str(checks_dir), "-p", "grader.pytest_plugin",
+                   "--impl", str(impl_folder), "--rootdir", str(REPO_ROOT), "-q", "-p", "no:cacheprovider",
+                   "--json-report", f"--json-report-file={attempt.report}",
+                   "--json-report-omit", "collectors", "log", "warnings", "keywords",
+                   f"--timeout={test_timeout:g}", "--timeout-method=signal",
+                   "--kata-journal", str(attempt.journal), "--kata-select", str(select),
+                   "--kata-skip", str(attempt.skip), *extra_args]
+            outcome = attempt.run(cmd, test_timeout, deadline)
+            if not result.collected and attempt.collected is not None:
+                result.collected = attempt.collected
+            if outcome == "complete":
+                break
+            if outcome == "infrastructure":
+                raise RunnerError(attempt.explain_failure())
+            if outcome == "out_of_time" or not attempt.started:
+                break  # nothing more can be learnt by starting again
+        result.tests = [finished[nodeid] for nodeid, _ in result.collected if nodeid in finished]
+        extra = [t for nodeid, t in finished.items() if nodeid not in dict(result.collected)]
+        result.tests.extend(extra)
+        for nodeid, exercise in result.collected:
+            if nodeid not in finished:
+                result.tests.append(synthetic(nodeid, exercise, "error",
+                                              "this check never ran: the checks process stopped before reaching it "
+                                              "(an earlier crash or the overall time limit)."))
+    result.duration = time.monotonic() - start
+    return result
+
+
+def synthetic(nodeid: str, exercise: str | None, kind: str, message: str, outcome: str = "failed") -> dict:
+    """A json-report-shaped entry for a test whose own report was lost."""
+    return {"nodeid": nodeid, "outcome": outcome, "synthetic": True,
+            "metadata": {"exercise": exercise, "verdict": {"kind": kind, "message": message}},
+            "call": {"duration": 0.0, "outcome": outcome}}
+
+
+class _Attempt:
+    """One child process: run it, follow its journal, kill it when it overruns."""
+
+    def __init__(self, tmp: Path, number: int, finished: dict):
+        self.journal = tmp / f"journal-{number}.jsonl"
+        self.report = tmp / f"report-{number}.json"
+        self.skip = tmp / f"skip-{number}.txt"
+        self.log = tmp / f"pytest-{number}.log"
+        self.finished = finished
+        self.skip.write_text("\n".join(finished) + "\n", encoding="utf-8")
+        self.collected: list[tuple[str, str]] | None = None
+        self.current: tuple[str, str, float] | None = None  # nodeid, exercise, start time
+        self.started = 0
+        self._offset = 0
+        self.returncode: int | None = None
+
+    def run(self, cmd, test_timeout: float, deadline: float) -> str:
+        env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", PYTHONFAULTHANDLER="1")
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+        with open(self.log, "wb") as log:
+            proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+            try:
+                killed_for = self._watch(proc, test_timeout, deadline)
+            finally:
+                if proc.poll() is None:
+                    _kill_group(proc)
+                proc.wait()
+        self.returncode = proc.returncode
+        self._read_journal()
+        if killed_for == "test":
+            nodeid, exercise, _ = self.current
+            self.finished[nodeid] = synthetic(
+                nodeid, exercise, "timeout",
+                f"did not finish within {test_timeout:g} s and had to be stopped; look for a loop that never ends.")
+            return "crashed"
+        if killed_for == "total":
+            if self.current:
+                nodeid, exercise, _ = self.current
+                self.finished[nodeid] = synthetic(nodeid, exercise, "timeout",
+                                                  "was still running when the overall time limit ran out.")
+            return "out_of_time"
+        if self.report.exists() and self.returncode in (0, 1, 5):
+            for test in json.loads(self.report.read_text(encoding="utf-8")).get("tests", []):
+                self.finished[test["nodeid"]] = test
+            return "complete"
+        if self.collected is None:
+            return "infrastructure"  # pytest stopped before running anything: a usage or collection error
+        if self.current:
+            nodeid, exercise, _ = self.current
+            self.finished[nodeid] = synthetic(nodeid, exercise, "crash", self._crash_message())
+        return "crashed"
+
+    def _watch(self, proc, test_timeout, deadline) -> str | None:
+        while proc.poll() is None:
+            self._read_journal()
+            now = time.monotonic()
+            if now > deadline:
+                _kill_group(proc)
+                return "total"
+            if self.current and now - self.current[2] > test_timeout + KILL_GRACE:
+                _kill_group(proc)
+                return "test"
+            time.sleep(_POLL)
+        return None
+
+    def _read_journal(self) -> None:
+        if not self.journal.exists():
+            return
+        with open(self.journal, encoding="utf-8") as handle:
+            handle.seek(self._offset)
+            while True:
+                line = handle.readline()
+                if not line.endswith("\n"):
+                    break  # a line still being written: read it next time
+                self._offset = handle.tell()
+                event = json.loads(line)
+                if event["event"] == "collected":
+                    self.collected = [tuple(t) for t in event["tests"]]
+                elif event["event"] == "start":
+                    self.current = (event["nodeid"], event["exercise"], time.monotonic())
+                    self.started += 1
+                elif event["event"] == "test":
+                    self.finished[event["test"]["nodeid"]] = event["test"]
+                    self.current = None
+
+    def _crash_message(self) -> str:
+        code = self.returncode
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            how = f"was killed by {name}" + (" (a segmentation fault)" if name == "SIGSEGV" else "")
+        else:
+            how = f"exited with status {code} in the middle of it (does your code call os._exit or exit the interpreter?)"
+        return f"the checks process {how} while running this check; the remaining checks were run in a fresh process."
+
+    def explain_failure(self) -> str:
+        tail = self.log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
+        return "the check suite could not start (pytest exit status %s):\n%s" % (self.returncode, "\n".join(tail))
+
+
+def _kill_group(proc) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
