@@ -1,0 +1,64 @@
+"""Comparisons whose failure message is a sentence: the quantity, yours vs expected, where.
+
+Checks call these in a fixed order (output, then dX, dW, db), so the first failure points at
+the first broken link of the chain rule. Tolerances come from :mod:`tests.checks.gradcheck`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from .gradcheck import VALUE_ATOL, VALUE_RTOL
+
+
+def fail(message: str):
+    """Fail the check with ``message`` alone (no traceback: learners read the sentence)."""
+    pytest.fail(message, pytrace=False)
+
+
+def shapes(**arrays) -> str:
+    """`` for W (3, 4), X (5, 3)``: the inputs' shapes, to append to a message."""
+    return " for " + ", ".join(f"{k} {tuple(np.shape(v))}" for k, v in arrays.items())
+
+
+def expect_scalar(name, got, expected, *, atol=VALUE_ATOL, rtol=0.0, context="") -> None:
+    """A scalar equals a reference value."""
+    if np.ndim(got) != 0:
+        fail(f"{name} must be a single number but has shape {np.shape(got)}{context}; reduce it (mean or sum).")
+    value = float(got)
+    if not np.isfinite(value):
+        fail(f"{name} is {value}{context}; expected {expected:.10g}. Something overflowed or took log(0).")
+    if abs(value - expected) > atol + rtol * abs(expected):
+        fail(f"{name} is {value:.10g} but should be {expected:.10g} (off by {value - expected:+.3g}){context}.")
+
+
+def expect_array(name, got, expected, *, atol=VALUE_ATOL, rtol=VALUE_RTOL, context="") -> None:
+    """An array has the expected shape and values; the message names the worst entry."""
+    expected = np.asarray(expected)
+    if got is None:
+        fail(f"{name} is None{context}; return an array shaped {expected.shape}.")
+    got = np.asarray(got)
+    if got.shape != expected.shape:
+        fail(f"{name} has shape {got.shape} but should have shape {expected.shape}{context}.")
+    if expected.dtype.kind in "iub":
+        wrong = np.argwhere(got != expected)
+        if wrong.size:
+            idx = tuple(int(i) for i in wrong[0])
+            fail(f"{name} is wrong at index {idx}: yours is {got[idx]}, expected {expected[idx]} "
+                 f"({len(wrong)} of {expected.size} entries differ){context}.")
+        return
+    got = got.astype(float)
+    if not np.all(np.isfinite(got)):
+        idx = tuple(int(i) for i in np.argwhere(~np.isfinite(got))[0])
+        fail(f"{name} contains {got[idx]} at index {idx}{context}; expected {expected[idx]:.6g}.")
+    excess = np.abs(got - expected) - (atol + rtol * np.abs(expected))
+    if np.any(excess > 0):
+        idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(excess)), excess.shape))
+        fail(f"{name} differs most at index {idx}: yours is {got[idx]:.8g}, expected {expected[idx]:.8g} "
+             f"(max abs difference {np.max(np.abs(got - expected)):.2e}){context}.")
+
+
+def expect_unchanged(name, before, after) -> None:
+    """An input the function must not modify is unchanged."""
+    if not np.array_equal(before, after):
+        fail(f"your code modified its input {name} in place; work on a copy or build new arrays.")
