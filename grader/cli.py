@@ -85,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_plots)
 
     p = sub.add_parser("verify", help="maintainers: prove manifest, stubs, solutions, checks and catalog agree")
+    p.add_argument("selection", nargs="?", default="all", help="a day or exercise (default: all)")
     p.add_argument("--jobs", type=int, default=2, help="mutants graded in parallel (default 2)")
     p.add_argument("--no-mutants", action="store_true", help="skip planting the catalog mistakes")
     p.set_defaults(func=cmd_verify)
@@ -229,7 +230,7 @@ def cmd_plots(args) -> int:
 
 def cmd_verify(args) -> int:
     from .verify import verify
-    return verify(load_manifest(), jobs=args.jobs, mutants=not args.no_mutants)
+    return verify(load_manifest(), args.selection, jobs=args.jobs, mutants=not args.no_mutants)
 
 
 def cmd_stubgen(args) -> int:
