@@ -6,6 +6,7 @@ Exit codes: 0 when everything selected passed (or the command succeeded), 1 when
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -35,6 +36,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into head or less that closed early
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=2, help="mutants graded in parallel (default 2)")
     p.add_argument("--no-mutants", action="store_true", help="skip planting the catalog mistakes")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("bench", help="time each day's checks on the reference")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("stubgen", help="maintainers: write exercises/<day>.py from its solution")
     p.add_argument("selection", help="a day: day1, 1, ...")
@@ -231,6 +238,11 @@ def cmd_plots(args) -> int:
 def cmd_verify(args) -> int:
     from .verify import verify
     return verify(load_manifest(), args.selection, jobs=args.jobs, mutants=not args.no_mutants)
+
+
+def cmd_bench(args) -> int:
+    from .bench import bench
+    return bench(load_manifest())
 
 
 def cmd_stubgen(args) -> int:

@@ -29,8 +29,8 @@ class LearnerImportError(Exception):
 
     def __init__(self, path: str, line: int | None, message: str):
         self.path, self.line, self.message = path, line, message
-        where = f"{path}, line {line}" if line else path
-        super().__init__(f"{where} could not be imported: {message}")
+        where = f" (line {line})" if line else ""
+        super().__init__(f"{path} cannot be imported{where}: {message}")
 
 
 def resolve_tree(spec: str | Path) -> Path:

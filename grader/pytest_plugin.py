@@ -113,8 +113,9 @@ def classify(excinfo, exercise: str | None, item) -> dict:
         return {"kind": "not_started", "message": "not started", "stub": stub if _STUB_ID.match(stub) else exercise}
     text = getattr(exc, "msg", None) if isinstance(exc, pytest.fail.Exception) else None
     if text is not None and text.startswith("Timeout"):
-        seconds = text.split(">", 1)[-1].strip()
-        return {"kind": "timeout", "message": f"did not finish within {seconds}; look for a loop that never ends "
+        limit = re.search(r">\s*([0-9.]+)\s*s", text)
+        within = f"within {float(limit.group(1)):g} s" if limit else "in time"
+        return {"kind": "timeout", "message": f"did not finish {within}; look for a loop that never ends "
                                               f"or work that grows much faster than the input."}
     if text is not None:
         verdict = {"kind": "failed", "message": text.strip()}

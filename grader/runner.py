@@ -182,9 +182,11 @@ class _Attempt:
             except ValueError:
                 name = f"signal {-code}"
             how = f"was killed by {name}" + (" (a segmentation fault)" if name == "SIGSEGV" else "")
+            cause = ""
         else:
-            how = f"exited with status {code} in the middle of it (does your code call os._exit or exit the interpreter?)"
-        return f"the checks process {how} while running this check; the remaining checks were run in a fresh process."
+            how = f"exited with status {code}"
+            cause = " Does your code call os._exit() or otherwise end the interpreter?"
+        return f"crashed: the checks process {how} while running this check.{cause} The other checks ran in a fresh process."
 
     def explain_failure(self) -> str:
         tail = self.log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
