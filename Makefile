@@ -1,0 +1,78 @@
+# The kata's commands; the README documents each one. The first run creates .venv and
+# installs the project into it, so a fresh clone needs nothing but `make`.
+#
+#   make check day3                 grade Day 3 (also: day03, 3, an exercise id, all)
+#   make check day3 IMPL=solutions  grade the reference, or IMPL=path/to/submission
+#   make hint day03.affine_backward make progress   make compare day3   make plots day3
+#   make watch day3                 make verify     make test           make bench   make clean
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+IMPL   ?= exercises
+KATA   := $(PY) -m grader
+
+# `make check day3`: the words after the command are its arguments, not targets.
+WITH_ARGS := check hint compare plots watch verify
+ifneq ($(filter $(firstword $(MAKECMDGOALS)),$(WITH_ARGS)),)
+  ARGS := $(wordlist 2,$(words $(MAKECMDGOALS)),$(MAKECMDGOALS))
+  ifneq ($(ARGS),)
+    $(eval $(ARGS):;@:)
+  endif
+endif
+
+.DEFAULT_GOAL := help
+.PHONY: help check hint progress compare plots watch verify test bench clean
+
+help:
+	@echo "make check day1      grade a day (or an exercise id, or all); IMPL=solutions grades the reference"
+	@echo "make hint ID         the next hint for an exercise (no ID: your next unfinished exercise)"
+	@echo "make progress        the whole course, from your last checks"
+	@echo "make compare day1    your outputs vs the reference's on the same inputs"
+	@echo "make plots day1      draw a day's figures with your code (reports/figures/)"
+	@echo "make watch day1      re-check every time you save"
+	@echo "make verify          maintainers: the kata proves itself (stubs, solutions, checks, catalog)"
+	@echo "make test            maintainers: the project's own tests, then verify"
+	@echo "make bench           time each day's checks on the reference"
+	@echo "make clean           remove .venv and caches (keeps reports/ and your progress in .kata/)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || \
+	  { echo "error: the kata needs Python 3.10 or newer as '$(PYTHON)'; run: make PYTHON=python3.11 ..." >&2; exit 2; }
+	@echo "Setting up $(VENV) (first run only, about a minute)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+check: $(STAMP)
+	@$(KATA) check $(or $(ARGS),all) --impl $(IMPL) $(FLAGS)
+
+hint: $(STAMP)
+	@$(KATA) hint $(ARGS)
+
+progress: $(STAMP)
+	@$(KATA) progress
+
+compare: $(STAMP)
+	@$(KATA) compare $(or $(ARGS),all) --impl $(IMPL)
+
+plots: $(STAMP)
+	@$(KATA) plots $(or $(ARGS),all) --impl $(IMPL)
+
+watch: $(STAMP)
+	@$(KATA) watch $(ARGS) --impl $(IMPL)
+
+verify: $(STAMP)
+	@$(KATA) verify $(ARGS)
+
+test: $(STAMP)
+	@$(PY) -m pytest
+	@$(KATA) verify
+
+bench: $(STAMP)
+	@$(KATA) bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
