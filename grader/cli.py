@@ -169,10 +169,7 @@ def cmd_hint(args) -> int:
 
     manifest = load_manifest()
     if args.exercise:
-        try:
-            exercise = manifest.select(args.exercise)
-        except SelectionError:
-            raise
+        exercise = manifest.select(args.exercise)
         if len(exercise) != 1:
             raise UsageError(f"hints are per exercise; pick one of: {', '.join(e.id for e in exercise)}.")
         exercise = exercise[0]
@@ -198,6 +195,7 @@ def cmd_hint(args) -> int:
 
 def cmd_progress(args) -> int:
     from .render import paint, status_word, use_colour
+    from .state import last_results
 
     manifest = load_manifest()
     last = last_results()

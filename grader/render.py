@@ -67,11 +67,11 @@ def next_step(report: dict, manifest) -> str:
         return f"Everything selected passes.{after}"
     target = next((e for e in pending if e["status"] != "blocked"), pending[0])
     if target["status"] == "not_started":
-        verb = f"Next: write {target['id']} in {_file_of(target, manifest)}"
+        verb = f"Next: write {target['id']} in {_file_of(target, manifest, report['implementation'])}"
     else:
         verb = f"Next: fix {target['id']} ({status_word(target['status'])})"
     return f"{verb}; stuck? make hint {target['id']}  (or: make compare {target['id']})"
 
 
-def _file_of(exercise_entry: dict, manifest) -> str:
-    return f"exercises/{manifest.day(exercise_entry['day']).module}.py"
+def _file_of(exercise_entry: dict, manifest, folder: str) -> str:
+    return f"{folder}/{manifest.day(exercise_entry['day']).module}.py"

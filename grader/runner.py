@@ -40,7 +40,7 @@ class RunResult:
 
 
 def run_checks(exercise_ids, impl_folder: Path, *, test_timeout: float = 10.0, total_timeout: float = 600.0,
-               checks_dir: Path = CHECKS_DIR, extra_args=()) -> RunResult:
+               checks_dir: Path = CHECKS_DIR, kill_grace: float = KILL_GRACE, extra_args=()) -> RunResult:
     """Run every check of ``exercise_ids`` against ``impl_folder``; see the module docstring."""
     start = time.monotonic()
     deadline = start + total_timeout
@@ -52,15 +52,15 @@ def run_checks(exercise_ids, impl_folder: Path, *, test_timeout: float = 10.0, t
         select.write_text("\n".join(exercise_ids) + "\n", encoding="utf-8")
         while True:
             result.attempts += 1
-            attempt = _Attempt(tmp, result.attempts, finished)
+            attempt = _Attempt(tmp, result.attempts, finished, root=_suite_root(checks_dir))
             cmd = [sys.executable, "-m", "pytest", str(checks_dir), "-p", "grader.pytest_plugin",
-                   "--impl", str(impl_folder), "--rootdir", str(REPO_ROOT), "-q", "-p", "no:cacheprovider",
+                   "--impl", str(impl_folder), "-q", "-p", "no:cacheprovider",
                    "--json-report", f"--json-report-file={attempt.report}",
                    "--json-report-omit", "collectors", "log", "warnings", "keywords",
                    f"--timeout={test_timeout:g}", "--timeout-method=signal",
                    "--kata-journal", str(attempt.journal), "--kata-select", str(select),
                    "--kata-skip", str(attempt.skip), *extra_args]
-            outcome = attempt.run(cmd, test_timeout, deadline)
+            outcome = attempt.run(cmd, test_timeout + kill_grace, deadline)
             if not result.collected and attempt.collected is not None:
                 result.collected = attempt.collected
             if outcome == "complete":
@@ -81,6 +81,12 @@ def run_checks(exercise_ids, impl_folder: Path, *, test_timeout: float = 10.0, t
     return result
 
 
+def _suite_root(checks_dir: Path) -> Path:
+    """The folder pytest runs in: the one above ``tests/`` for the real suites, else the suite's own."""
+    checks_dir = Path(checks_dir).resolve()
+    return checks_dir.parent.parent if checks_dir.parent.name == "tests" else checks_dir
+
+
 def synthetic(nodeid: str, exercise: str | None, kind: str, message: str, outcome: str = "failed") -> dict:
     """A json-report-shaped entry for a test whose own report was lost."""
     return {"nodeid": nodeid, "outcome": outcome, "synthetic": True,
@@ -91,7 +97,8 @@ def synthetic(nodeid: str, exercise: str | None, kind: str, message: str, outcom
 class _Attempt:
     """One child process: run it, follow its journal, kill it when it overruns."""
 
-    def __init__(self, tmp: Path, number: int, finished: dict):
+    def __init__(self, tmp: Path, number: int, finished: dict, root: Path = REPO_ROOT):
+        self.root = root
         self.journal = tmp / f"journal-{number}.jsonl"
         self.report = tmp / f"report-{number}.json"
         self.skip = tmp / f"skip-{number}.txt"
@@ -104,14 +111,14 @@ class _Attempt:
         self._offset = 0
         self.returncode: int | None = None
 
-    def run(self, cmd, test_timeout: float, deadline: float) -> str:
+    def run(self, cmd, kill_after: float, deadline: float) -> str:
         env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", PYTHONFAULTHANDLER="1")
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
         with open(self.log, "wb") as log:
-            proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
+            proc = subprocess.Popen(cmd, cwd=self.root, stdout=log, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, env=env, start_new_session=True)
             try:
-                killed_for = self._watch(proc, test_timeout, deadline)
+                killed_for = self._watch(proc, kill_after, deadline)
             finally:
                 if proc.poll() is None:
                     _kill_group(proc)
@@ -122,7 +129,7 @@ class _Attempt:
             nodeid, exercise, _ = self.current
             self.finished[nodeid] = synthetic(
                 nodeid, exercise, "timeout",
-                f"did not finish within {test_timeout:g} s and had to be stopped; look for a loop that never ends.")
+                f"did not finish within {kill_after:g} s and had to be stopped; look for a loop that never ends.")
             return "crashed"
         if killed_for == "total":
             if self.current:
@@ -134,21 +141,21 @@ class _Attempt:
             for test in json.loads(self.report.read_text(encoding="utf-8")).get("tests", []):
                 self.finished[test["nodeid"]] = test
             return "complete"
-        if self.collected is None:
-            return "infrastructure"  # pytest stopped before running anything: a usage or collection error
+        if not self.started:
+            return "infrastructure"  # pytest stopped before running any check: a usage or collection error
         if self.current:
             nodeid, exercise, _ = self.current
             self.finished[nodeid] = synthetic(nodeid, exercise, "crash", self._crash_message())
         return "crashed"
 
-    def _watch(self, proc, test_timeout, deadline) -> str | None:
+    def _watch(self, proc, kill_after, deadline) -> str | None:
         while proc.poll() is None:
             self._read_journal()
             now = time.monotonic()
             if now > deadline:
                 _kill_group(proc)
                 return "total"
-            if self.current and now - self.current[2] > test_timeout + KILL_GRACE:
+            if self.current and now - self.current[2] > kill_after:
                 _kill_group(proc)
                 return "test"
             time.sleep(_POLL)

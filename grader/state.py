@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from . import REPO_ROOT
 from .report import write_json_atomic
 
-STATE_DIR = REPO_ROOT / ".kata"
+#: Where the state lives; KATA_STATE_DIR moves it (the project's own tests use that).
+STATE_DIR = Path(os.environ.get("KATA_STATE_DIR", REPO_ROOT / ".kata"))
 
 
 def _load(name: str, state_dir: Path) -> dict:
