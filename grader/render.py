@@ -66,6 +66,10 @@ def next_step(report: dict, manifest) -> str:
         after = f" Next: make check day{later[0].number}" if later else ""
         return f"Everything selected passes.{after}"
     target = next((e for e in pending if e["status"] != "blocked"), pending[0])
+    if target["status"] == "blocked" and target["blocked_by"]:
+        first = target["blocked_by"][0]
+        return (f"Next: {target['id']} is waiting for {first}; make check {first} shows what it needs "
+                f"(stuck? make hint {first})")
     if target["status"] == "not_started":
         verb = f"Next: write {target['id']} in {_file_of(target, manifest, report['implementation'])}"
     else:

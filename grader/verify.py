@@ -107,6 +107,14 @@ def _first_difference(actual: str, expected: str) -> str:
     return "the files differ in length"
 
 
+def _outputs_or_none(catalog, m):
+    """A mutant's probe outputs; None when it does not apply (reported on its own line)."""
+    try:
+        return catalog.mutant_outputs(m)
+    except CatalogError:
+        return None
+
+
 def _check_catalog(manifest, tally, jobs, solutions_dir, ids) -> None:
     catalog = Catalog(manifest, solutions_dir)
     planted = []
@@ -125,7 +133,8 @@ def _check_catalog(manifest, tally, jobs, solutions_dir, ids) -> None:
         tally.ok(outputs is None or reference is None or not same_outputs(outputs, reference),
                  f"{m.key} differs from the reference on the probe")
         twins = [o.id for o in catalog.mutants[m.exercise]
-                 if o is not m and outputs is not None and same_outputs(outputs, catalog.mutant_outputs(o))]
+                 if o is not m and outputs is not None and (other := _outputs_or_none(catalog, o)) is not None
+                 and same_outputs(outputs, other)]
         tally.ok(not twins, f"{m.key} can be told apart", f"same probe outputs as {', '.join(twins)}")
         planted.append(m)
 

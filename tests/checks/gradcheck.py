@@ -62,16 +62,21 @@ def check_gradients(named, *, tol: float = GRAD_TOL, batch_size: int | None = No
     checked = []
     for name, analytic, numerical in named:
         problem = gradient_problem(name, analytic, numerical, tol=tol, batch_size=batch_size,
-                                   kink=(kinks or {}).get(name))
+                                   kink=(kinks or {}).get(name), context=context)
         if problem:
-            others = f" ({', '.join(checked)} {'is' if len(checked) == 1 else 'are'} right)" if checked else ""
-            pytest.fail(f"{problem}{others}{context}", pytrace=False)
+            others = f" ({' and '.join(checked)} {'is' if len(checked) == 1 else 'are'} right.)" if checked else ""
+            pytest.fail(f"{problem}{others}", pytrace=False)
         checked.append(name)
 
 
-def gradient_problem(name, analytic, numerical, *, tol=GRAD_TOL, batch_size=None, kink=None) -> str | None:
-    """A sentence describing what is wrong with ``analytic``, or None when it is right."""
+def gradient_problem(name, analytic, numerical, *, tol=GRAD_TOL, batch_size=None, kink=None,
+                     context: str = "") -> str | None:
+    """A sentence describing what is wrong with ``analytic``, or None when it is right.
+
+    ``context`` (for example `` for W (3, 4) with reg = 0.1``) follows the gradient's name.
+    """
     numerical = np.asarray(numerical, dtype=float)
+    name = f"{name}{context}"
     if analytic is None:
         return f"{name} is None; return an array shaped {numerical.shape}."
     analytic = np.asarray(analytic)
@@ -118,7 +123,7 @@ def _name_factor(factor: float, batch_size) -> str:
     if batch_size and abs(factor * batch_size - 1) < 1e-6:
         return f" (1/N with N = {batch_size}: you averaged twice)"
     if abs(factor - 2) < 1e-6:
-        return " (a factor of 2: remember the 0.5 in 0.5 * reg * sum(W**2))"
+        return " (a factor of 2)"
     if abs(factor - 0.5) < 1e-6:
         return " (a factor of 1/2)"
     return ""
