@@ -130,7 +130,8 @@ def grade(manifest, selection: str, impl: str, *, timeout=10.0, total_timeout=90
         ex_id = (entry.get("metadata") or {}).get("exercise")
         for stage in ("setup", "call", "teardown"):
             longrepr = (entry.get(stage) or {}).get("longrepr")
-            if longrepr and (entry.get(stage) or {}).get("outcome") != "passed":
+            message = (((entry.get("metadata") or {}).get("verdict")) or {}).get("message", "")
+            if longrepr and longrepr.strip() != message.strip() and (entry.get(stage) or {}).get("outcome") != "passed":
                 details.setdefault(ex_id, []).append(f"{entry['nodeid']} ({stage}):\n{longrepr}")
     return report, details
 

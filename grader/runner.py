@@ -54,7 +54,7 @@ def run_checks(exercise_ids, impl_folder: Path, *, test_timeout: float = 10.0, t
             result.attempts += 1
             attempt = _Attempt(tmp, result.attempts, finished, root=_suite_root(checks_dir))
             cmd = [sys.executable, "-m", "pytest", str(checks_dir), "-p", "grader.pytest_plugin",
-                   "--impl", str(impl_folder), "-q", "-p", "no:cacheprovider",
+                   "--impl", str(impl_folder), "-q", "-p", "no:cacheprovider", "--tb=native",
                    "--json-report", f"--json-report-file={attempt.report}",
                    "--json-report-omit", "collectors", "log", "warnings", "keywords",
                    f"--timeout={test_timeout:g}", "--timeout-method=signal",
