@@ -80,9 +80,11 @@ def exercise_results(manifest, entries: list[dict]) -> dict[str, ExerciseResult]
             by_exercise.setdefault(exercise, []).append(test_result(entry))
     results: dict[str, ExerciseResult] = {}
 
+    order = {ex.id: position for position, ex in enumerate(manifest.exercises)}
+
     def resolve(ex_id: str) -> ExerciseResult:
         if ex_id not in results:
-            results[ex_id] = _judge(manifest.exercise(ex_id), by_exercise.get(ex_id, []), resolve)
+            results[ex_id] = _judge(manifest.exercise(ex_id), by_exercise.get(ex_id, []), resolve, order)
         return results[ex_id]
 
     for ex in manifest.exercises:
@@ -91,7 +93,7 @@ def exercise_results(manifest, entries: list[dict]) -> dict[str, ExerciseResult]
     return {ex.id: results[ex.id] for ex in manifest.exercises if ex.id in results}
 
 
-def _judge(exercise, tests: list[TestResult], resolve) -> ExerciseResult:
+def _judge(exercise, tests: list[TestResult], resolve, order: dict) -> ExerciseResult:
     def result(status, message, **kw):
         return ExerciseResult(exercise=exercise, status=status, message=message, tests=tests, **kw)
 
@@ -110,7 +112,8 @@ def _judge(exercise, tests: list[TestResult], resolve) -> ExerciseResult:
         if deps_bad:
             note = f"; it builds on {', '.join(deps_bad)}, not passing yet"
         return result("not_started", f"not started{note}.")
-    blockers = deps_bad + [s for s in started_elsewhere if s not in deps_bad]
+    # In course order, so the first one named is where the learner should start.
+    blockers = sorted(set(deps_bad) | set(started_elsewhere), key=lambda b: (order.get(b, len(order)), b))
     if blockers:
         details = ", ".join(f"{b} ({_status_of(b, resolve)})" for b in blockers)
         return result("blocked", f"blocked by {details}: finish {'it' if len(blockers) == 1 else 'them'} first.",
