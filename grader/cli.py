@@ -111,18 +111,22 @@ def grade(manifest, selection: str, impl: str, *, timeout=10.0, total_timeout=90
     from .results import exercise_results
     from .runner import run_checks
 
+    from .results import ExerciseResult
+    from .runner import RunnerError, RunResult
+
     selected = manifest.select(selection)
     folder = resolve_tree(impl)
     needed = manifest.with_dependencies([ex.id for ex in selected])
     start = time.monotonic()
-    run = run_checks([ex.id for ex in needed], folder, test_timeout=timeout, total_timeout=total_timeout)
+    failure = None
+    try:
+        run = run_checks([ex.id for ex in needed], folder, test_timeout=timeout, total_timeout=total_timeout)
+    except RunnerError as exc:  # the suite itself could not start: still report, so nothing is lost
+        run, failure = RunResult(), str(exc)
+        print(f"error: {failure}", file=sys.stderr)
     results = exercise_results(manifest, run.tests)
-    chosen = [results[ex.id] for ex in selected if ex.id in results]
-    missing = [ex for ex in selected if ex.id not in results]
-    if missing:
-        from .results import ExerciseResult
-        chosen += [ExerciseResult(exercise=ex, status="error", message="no check ran for this exercise.") for ex in missing]
-        chosen.sort(key=lambda r: manifest.exercises.index(r.exercise))
+    reason = f"the checks could not run: {failure.splitlines()[0]}" if failure else "no check ran for this exercise."
+    chosen = [results.get(ex.id) or ExerciseResult(exercise=ex, status="error", message=reason) for ex in selected]
     report = build_report(results=chosen, implementation=display_path(folder), selection=selection,
                           duration=time.monotonic() - start)
     details = {}
@@ -139,16 +143,11 @@ def grade(manifest, selection: str, impl: str, *, timeout=10.0, total_timeout=90
 def cmd_check(args) -> int:
     from .render import render_check, use_colour
     from .report import gradescope_results, report_path, write_json_atomic
-    from .runner import RunnerError
     from .state import record_results
 
     manifest = load_manifest()
-    try:
-        report, details = grade(manifest, args.selection, args.impl, timeout=args.timeout,
-                                total_timeout=args.total_timeout)
-    except RunnerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    report, details = grade(manifest, args.selection, args.impl, timeout=args.timeout,
+                            total_timeout=args.total_timeout)
     path = Path(args.report) if args.report else report_path(args.selection, report["created"])
     write_json_atomic(path, report)
     text = render_check(report, manifest, colour=use_colour(), verbose=args.verbose, details=details)

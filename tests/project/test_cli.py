@@ -169,3 +169,23 @@ def test_nothing_is_written_into_the_repository_state(kata, tmp_path):
     check(kata, tmp_path, "day01.linear_scores")
     kata("hint", "day01.linear_scores")
     assert (sorted(state.glob("*")) if state.exists() else []) == before
+
+
+def test_a_suite_that_cannot_start_still_writes_a_report(monkeypatch, tmp_path, capsys):
+    """Regression: when pytest itself could not start, check printed an error and wrote nothing."""
+    import grader.runner
+    from grader.cli import main
+
+    def broken(*args, **kwargs):
+        raise grader.runner.RunnerError("the check suite could not start (pytest exit status 4):\nboom")
+
+    monkeypatch.setattr(grader.runner, "run_checks", broken)
+    monkeypatch.setenv("KATA_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setattr("grader.state.STATE_DIR", tmp_path / "state")
+    report_file = tmp_path / "r.json"
+    assert main(["check", "day1", "--impl", "solutions", "--report", str(report_file)]) == 1
+    report = json.loads(report_file.read_text())
+    validate_report(report)
+    assert {e["status"] for e in report["exercises"]} == {"error"}
+    assert report["exercises"][0]["message"].startswith("the checks could not run: the check suite could not start")
+    assert "boom" in capsys.readouterr().err
