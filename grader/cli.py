@@ -14,6 +14,7 @@ from pathlib import Path
 from . import REPO_ROOT
 from .impl import ImplementationNotFound, display_path, resolve_tree
 from .manifest import ManifestError, SelectionError, load_manifest
+from .report import REPORTS_DIR
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -54,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     impl_option(p)
     p.add_argument("--format", choices=["json", "gradescope"], default="json",
                    help="gradescope also writes Gradescope's results.json")
-    p.add_argument("--gradescope-file", default=str(REPO_ROOT / "reports" / "results.json"),
+    p.add_argument("--gradescope-file", default=str(REPORTS_DIR / "results.json"),
                    help="where --format gradescope writes results.json (default: reports/results.json)")
     p.add_argument("--report", help="write the JSON report here instead of a new file under reports/")
     p.add_argument("--timeout", type=float, default=10.0, help="seconds each check may run (default 10)")
@@ -85,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plots", help="draw a day's figures with your code, as PNGs under reports/figures/")
     p.add_argument("selection", help="day1, 1, ... or all")
     impl_option(p)
-    p.add_argument("--out", default=str(REPO_ROOT / "reports" / "figures"), help="folder for the PNGs")
+    p.add_argument("--out", default=str(REPORTS_DIR / "figures"), help="folder for the PNGs")
     p.set_defaults(func=cmd_plots)
 
     p = sub.add_parser("verify", help="maintainers: prove manifest, stubs, solutions, checks and catalog agree")

@@ -20,7 +20,8 @@ from .results import STATUSES, summary_counts
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
-REPORTS_DIR = REPO_ROOT / "reports"
+#: Where reports go; KATA_REPORTS_DIR moves them (the project's own tests use that).
+REPORTS_DIR = Path(os.environ.get("KATA_REPORTS_DIR", REPO_ROOT / "reports"))
 
 
 def build_report(*, results, implementation: str, selection: str, duration: float, created=None) -> dict:

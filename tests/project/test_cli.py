@@ -15,7 +15,8 @@ from grader.report import validate_report
 @pytest.fixture
 def kata(tmp_path):
     """Run ``python -m grader ...`` with state kept in tmp_path, never in the repository."""
-    env = dict(os.environ, KATA_STATE_DIR=str(tmp_path / "state"), NO_COLOR="1")
+    env = dict(os.environ, KATA_STATE_DIR=str(tmp_path / "state"), KATA_REPORTS_DIR=str(tmp_path / "reports"),
+               NO_COLOR="1")
 
     def run(*args, timeout=120):
         return subprocess.run([sys.executable, "-m", "grader", *args], cwd=REPO_ROOT, env=env,
@@ -153,7 +154,8 @@ def test_watch_rechecks_after_a_save(kata, tmp_path):
     sub = tmp_path / "sub"
     sub.mkdir()
     shutil.copy(REPO_ROOT / "solutions" / "day01_linear.py", sub)
-    env = dict(os.environ, KATA_STATE_DIR=str(tmp_path / "state"), NO_COLOR="1")
+    env = dict(os.environ, KATA_STATE_DIR=str(tmp_path / "state"), KATA_REPORTS_DIR=str(tmp_path / "reports"),
+               NO_COLOR="1")
     proc = subprocess.Popen([sys.executable, "-m", "grader", "watch", "day01.linear_scores", "--impl", str(sub),
                              "--interval", "0.1", "--max-runs", "2"], cwd=REPO_ROOT, env=env,
                             stdout=subprocess.PIPE, text=True)
@@ -163,12 +165,14 @@ def test_watch_rechecks_after_a_save(kata, tmp_path):
     assert out.count("=== make check day01.linear_scores") == 2
 
 
-def test_nothing_is_written_into_the_repository_state(kata, tmp_path):
-    state = REPO_ROOT / ".kata"
-    before = sorted(state.glob("*")) if state.exists() else []
-    check(kata, tmp_path, "day01.linear_scores")
+def test_nothing_is_written_into_the_repository(kata, tmp_path):
+    """Regression: the watch test left reports in the learner's reports/ folder."""
+    watched = [REPO_ROOT / ".kata", REPO_ROOT / "reports"]
+    before = [sorted(f.rglob("*")) for f in watched]
+    kata("check", "day01.linear_scores")
     kata("hint", "day01.linear_scores")
-    assert (sorted(state.glob("*")) if state.exists() else []) == before
+    assert [sorted(f.rglob("*")) for f in watched] == before
+    assert list((tmp_path / "reports").glob("check-day01.linear_scores-*.json"))
 
 
 def test_a_suite_that_cannot_start_still_writes_a_report(monkeypatch, tmp_path, capsys):
