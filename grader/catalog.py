@@ -103,7 +103,8 @@ def _normalise(value):
         return value
     if isinstance(value, dict):
         return {k: _normalise(v) for k, v in value.items()}
-    return np.asarray(value, dtype=float) if np.asarray(value).dtype != object else value
+    array = np.asarray(value)
+    return array if array.dtype == object else array.astype(float)
 
 
 def same_outputs(a: dict, b: dict, rtol: float = MATCH_RTOL, atol: float = MATCH_ATOL) -> bool:

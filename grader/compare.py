@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import io
-import traceback
 from pathlib import Path
 
 import numpy as np
 
 from .catalog import Catalog, time_limit
-from .impl import Implementation, LearnerImportError, display_path
+from .impl import Implementation, LearnerImportError, exception_head, learner_location
 
 _PROBE_SECONDS = 10.0
 
@@ -70,14 +69,10 @@ def _run(probe, load_module, folder: Path):
     except KeyboardInterrupt:
         raise
     except BaseException as exc:
-        where = ""
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if Path(frame.filename).resolve().is_relative_to(folder):
-                where = f" ({display_path(frame.filename)}, line {frame.lineno})"
-        text = str(exc).splitlines()[0] if str(exc) else ""
         if type(exc).__name__ == "_Deadline":
             return None, f"did not finish within {_PROBE_SECONDS:g} s."
-        return None, f"your code raised {type(exc).__name__}: {text}{where}."
+        where = learner_location(exc.__traceback__, folder)
+        return None, f"your code raised {exception_head(exc)}" + (f" ({where})." if where else ".")
 
 
 def output_differences(theirs: dict, ours: dict) -> list[tuple[str, str, str, str]]:

@@ -114,20 +114,34 @@ def _describe_import_failure(path: Path, exc: BaseException) -> LearnerImportErr
         text = (exc.text or linecache.getline(str(path), line or 0)).strip()
         detail = f"SyntaxError: {exc.msg}" + (f" in `{text}`" if text else "")
         return LearnerImportError(display_path(exc.filename or path), line, detail)
-    line = _last_line_in(path, exc)
+    frame = learner_frame(exc.__traceback__, path)
+    line = frame.lineno if frame else None
     if isinstance(exc, SystemExit):
         return LearnerImportError(shown, line, f"it called sys.exit({exc.code!r}) while being imported; "
                                                "module-level code must only define functions.")
-    message = str(exc).splitlines()[0] if str(exc) else ""
-    if type(exc).__name__ == "Failed" and message.startswith("Timeout"):
+    if type(exc).__name__ == "Failed" and str(exc).startswith("Timeout"):
         return LearnerImportError(shown, line, "importing it did not finish in time; is there an endless loop at module level?")
-    return LearnerImportError(shown, line, f"{type(exc).__name__}: {message}".rstrip(": "))
+    return LearnerImportError(shown, line, exception_head(exc))
 
 
-def _last_line_in(path: Path, exc: BaseException) -> int | None:
-    """The deepest traceback line that lies in ``path``."""
-    line = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if Path(frame.filename).resolve() == path.resolve():
-            line = frame.lineno
-    return line
+def exception_head(exc: BaseException) -> str:
+    """``ValueError: <first line of its message>``, or just the type when it has none."""
+    message = str(exc).strip().splitlines()[0].strip() if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def learner_frame(tb, inside: Path | str):
+    """The deepest frame of traceback ``tb`` in the file ``inside`` or anywhere below the folder ``inside``."""
+    inside = Path(inside).resolve()
+    found = None
+    for frame in traceback.extract_tb(tb):
+        path = Path(frame.filename).resolve()
+        if path == inside or path.is_relative_to(inside):
+            found = frame
+    return found
+
+
+def learner_location(tb, inside: Path | str) -> str | None:
+    """``exercises/day01_linear.py, line 43``: where in the learner's code ``tb`` went deepest."""
+    frame = learner_frame(tb, inside)
+    return f"{display_path(frame.filename)}, line {frame.lineno}" if frame else None

@@ -32,7 +32,6 @@ class Exercise:
     day: int
     title: str
     points: int
-    symbols: tuple[str, ...]
     depends_on: tuple[str, ...]
     hints: tuple[str, ...]
 
@@ -176,7 +175,6 @@ def _parse_exercise(path, day_number, raw_ex) -> Exercise:
         raise ManifestError(f"{path}: {ex_id} needs at least one non-empty hint.")
     return Exercise(
         id=ex_id, day=day_number, title=_require(path, raw_ex, "title", ex_id), points=points,
-        symbols=tuple(raw_ex.get("symbols", (match.group(2),))),
         depends_on=tuple(raw_ex.get("depends_on", ())), hints=hints,
     )
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import importlib
 import sys
-import traceback
 from pathlib import Path
 
-from .impl import Implementation, LearnerImportError, display_path
+from .impl import Implementation, LearnerImportError, display_path, exception_head, learner_location
 
 
 def draw_figures(manifest, selection: str, impl: str, out_dir: Path) -> int:
@@ -44,9 +43,5 @@ def draw_figures(manifest, selection: str, impl: str, out_dir: Path) -> int:
 
 
 def _where(exc: BaseException, folder: Path) -> str:
-    line = ""
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if Path(frame.filename).resolve().is_relative_to(folder):
-            line = f" ({display_path(frame.filename)}, line {frame.lineno})"
-    message = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {message}{line}"
+    where = learner_location(exc.__traceback__, folder)
+    return exception_head(exc) + (f" ({where})" if where else "")

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-import traceback
 from pathlib import Path
 
 import pytest
 
-from .impl import LearnerImportError, display_path
+from .impl import LearnerImportError, exception_head, learner_location
 
 _STUB_ID = re.compile(r"^day\d\d\.[A-Za-z_][A-Za-z0-9_]*$")
 _DIAGNOSIS_SECONDS = 5.0
@@ -136,13 +135,8 @@ def _first_paragraph(text: str) -> str:
 def _describe_crash(excinfo, item) -> str:
     """An exception raised by learner code: type, message and the learner's line."""
     impl = getattr(item.config, "kata_impl", None)
-    folder = impl.folder if impl is not None else None
-    where = None
-    for frame in traceback.extract_tb(excinfo.tb):
-        if folder is not None and Path(frame.filename).resolve().is_relative_to(folder):
-            where = f"{display_path(frame.filename)}, line {frame.lineno}"
-    message = str(excinfo.value).splitlines()[0] if str(excinfo.value) else ""
-    head = f"{excinfo.typename}: {message}".rstrip(": ")
+    where = learner_location(excinfo.tb, impl.folder) if impl is not None else None
+    head = exception_head(excinfo.value)
     return f"your code raised {head} ({where})." if where else f"the check raised {head}."
 
 

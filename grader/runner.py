@@ -40,7 +40,7 @@ class RunResult:
 
 
 def run_checks(exercise_ids, impl_folder: Path, *, test_timeout: float = 10.0, total_timeout: float = 600.0,
-               checks_dir: Path = CHECKS_DIR, kill_grace: float = KILL_GRACE, extra_args=()) -> RunResult:
+               checks_dir: Path = CHECKS_DIR, kill_grace: float = KILL_GRACE) -> RunResult:
     """Run every check of ``exercise_ids`` against ``impl_folder``; see the module docstring."""
     start = time.monotonic()
     deadline = start + total_timeout
@@ -59,7 +59,7 @@ def run_checks(exercise_ids, impl_folder: Path, *, test_timeout: float = 10.0, t
                    "--json-report-omit", "collectors", "log", "warnings", "keywords",
                    f"--timeout={test_timeout:g}", "--timeout-method=signal",
                    "--kata-journal", str(attempt.journal), "--kata-select", str(select),
-                   "--kata-skip", str(attempt.skip), *extra_args]
+                   "--kata-skip", str(attempt.skip)]
             outcome = attempt.run(cmd, test_timeout + kill_grace, deadline)
             if not result.collected and attempt.collected is not None:
                 result.collected = attempt.collected
@@ -69,9 +69,9 @@ def run_checks(exercise_ids, impl_folder: Path, *, test_timeout: float = 10.0, t
                 raise RunnerError(attempt.explain_failure())
             if outcome == "out_of_time" or not attempt.started:
                 break  # nothing more can be learnt by starting again
+        collected = {nodeid for nodeid, _ in result.collected}
         result.tests = [finished[nodeid] for nodeid, _ in result.collected if nodeid in finished]
-        extra = [t for nodeid, t in finished.items() if nodeid not in dict(result.collected)]
-        result.tests.extend(extra)
+        result.tests.extend(t for nodeid, t in finished.items() if nodeid not in collected)
         for nodeid, exercise in result.collected:
             if nodeid not in finished:
                 result.tests.append(synthetic(nodeid, exercise, "error",

@@ -116,7 +116,7 @@ NAMES = ["good", "bad", "stub", "dependent", "hang", "deaf", "crash", "segv", "p
 
 def fake_manifest(deps=None) -> Manifest:
     deps = deps or {}
-    exercises = tuple(Exercise(id=f"day01.{n}", day=1, title=n, points=1, symbols=(n,),
+    exercises = tuple(Exercise(id=f"day01.{n}", day=1, title=n, points=1,
                                depends_on=tuple(f"day01.{d}" for d in deps.get(n, ())), hints=("a", "b")) for n in NAMES)
     return Manifest(format_version=1, days=(Day(number=1, module="fake", title="Fakes", reading=(), exercises=exercises),))
 
