@@ -1,12 +1,18 @@
 """The kata's grader: runs the check suites against an implementation and reports.
 
-The command line lives in :mod:`grader.cli`; the pure parts (manifest, results,
-report, rendering) know nothing about pytest, and :mod:`grader.pytest_plugin` is
-the only module that talks to pytest from inside the child process.
+The command line lives in :mod:`grader.cli` and the library entry point in
+:mod:`grader.grading`. Learner code runs only in the sandboxed worker
+(:mod:`grader.sandbox`); the judge (:mod:`grader.judge`, the checks, the catalog) runs in
+this process and sees only plain data.
 """
+import sys
 from pathlib import Path
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: The repository root: the folder holding kata.toml, exercises/ and solutions/.
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The judge imports the check suites, probes and catalog (tests.*) from the repository; the
+# installed `kata` command does not start there, so the root is put on the path here.
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))

@@ -7,12 +7,15 @@ Each day has a module ``tests/misconceptions/<day module>.py`` with two names:
     inside the reference function (or class) of its exercise, with a one-sentence
     diagnosis and a one-sentence fix.
 ``PROBES``
-    a dict exercise id -> ``probe(module) -> dict`` that calls the exercise on fixed,
-    seeded inputs and returns its named outputs.
+    a dict exercise id -> ``probe(module) -> dict``, a function of the day's
+    ``tests/probes`` module that calls the exercise on fixed, seeded inputs and returns its
+    named outputs as plain data.
 
 Mutants serve twice: ``kata verify`` plants each one in a copy of the reference and proves
 the checks reject it and name it, and when a learner's check fails, the learner's outputs
-on the probe inputs are compared with every mutant's to name the mistake.
+on the probe inputs (computed in the sandboxed worker) are compared here, in the judge,
+with the reference's and every mutant's (computed here: they are the kata's own code) to
+name the mistake.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .impl import Implementation, NAMED_TREES
+from .impl import NAMED_TREES, ReferenceTree
 
 #: Outputs agree when every entry is within these tolerances (float64 noise, not bugs).
 MATCH_RTOL = 1e-6
@@ -103,13 +106,18 @@ def _normalise(value):
         return value
     if isinstance(value, dict):
         return {k: _normalise(v) for k, v in value.items()}
-    array = np.asarray(value)
-    return array if array.dtype == object else array.astype(float)
+    try:
+        array = np.asarray(value)
+    except Exception:  # an object left in the worker, or anything else that is not numbers
+        return object()
+    if array.dtype == object or array.dtype.kind not in "biuf":
+        return object()
+    return array.astype(float)
 
 
 def same_outputs(a: dict, b: dict, rtol: float = MATCH_RTOL, atol: float = MATCH_ATOL) -> bool:
     """True when two probe results agree on every output (shapes, NaNs and infinities included)."""
-    if a.keys() != b.keys():
+    if not isinstance(a, dict) or not isinstance(b, dict) or a.keys() != b.keys():
         return False
     for key in a:
         x, y = _normalise(a[key]), _normalise(b[key])
@@ -173,6 +181,11 @@ def run_probe(probe, module, seconds: float = 5.0):
 class Catalog:
     """Mutants and probes of the whole course, with the reference they are planted in."""
 
+    @staticmethod
+    def available(reference: str | Path = NAMED_TREES["solutions"]) -> bool:
+        """Whether this copy of the kata has the reference (a copy handed to learners may not)."""
+        return Path(reference).is_dir()
+
     def __init__(self, manifest, reference: str | Path = NAMED_TREES["solutions"]):
         self.manifest = manifest
         self.reference_folder = Path(reference)
@@ -183,7 +196,7 @@ class Catalog:
             for m in mutants:
                 self.mutants.setdefault(m.exercise, []).append(m)
             self.probes.update(probes)
-        self._reference: Implementation | None = None
+        self._reference: ReferenceTree | None = None
         self._mutant_modules: dict[str, types.ModuleType] = {}
         self._outputs: dict[str, dict | None] = {}
 
@@ -192,9 +205,9 @@ class Catalog:
 
     # -- building ---------------------------------------------------------------
     @property
-    def reference(self) -> Implementation:
+    def reference(self) -> ReferenceTree:
         if self._reference is None:
-            self._reference = Implementation(self.reference_folder, package_name="kata_reference")
+            self._reference = ReferenceTree(self.reference_folder)
         return self._reference
 
     def mutant_source(self, m: Mutant) -> tuple[str, Path]:
@@ -225,12 +238,9 @@ class Catalog:
             self._outputs[m.key] = run_probe(self.probes[m.exercise], self.mutant_module(m))
         return self._outputs[m.key]
 
-    def diagnose(self, exercise_id: str, learner_module) -> Mutant | None:
-        """The catalog mistake whose outputs the learner's reproduce, if exactly one does."""
-        if exercise_id not in self.probes or not self.mutants.get(exercise_id):
-            return None
-        learner = run_probe(self.probes[exercise_id], learner_module)
-        if learner is None:
+    def diagnose_outputs(self, exercise_id: str, learner) -> Mutant | None:
+        """The catalog mistake whose probe outputs ``learner`` reproduces, if exactly one does."""
+        if exercise_id not in self.probes or not self.mutants.get(exercise_id) or not isinstance(learner, dict):
             return None
         reference = self.reference_outputs(exercise_id)
         if reference is not None and same_outputs(learner, reference):

@@ -42,6 +42,18 @@ def main(argv=None) -> int:
         return EXIT_FAILED
 
 
+def limit_options(p) -> None:
+    """The sandbox's limits, each with its default (README: what the sandbox enforces)."""
+    p.add_argument("--timeout", type=float, default=10.0, help="wall-clock seconds per check (default 10)")
+    p.add_argument("--cpu-limit", type=float, default=30.0, help="CPU seconds per check (default 30)")
+    p.add_argument("--memory", type=float, default=2048, help="MB of address space for your code (default 2048)")
+    p.add_argument("--file-size", type=float, default=16, help="largest file your code may write, in MB (default 16)")
+    p.add_argument("--open-files", type=int, default=64, help="files your code may hold open (default 64)")
+    p.add_argument("--processes", type=int, default=32, help="processes your code may run at once (default 32)")
+    p.add_argument("--output-limit", type=int, default=4096,
+                   help="bytes of printed output kept per check, first and last halves (default 4096)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kata", description="Grade, hint and compare the neural-network kata.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -58,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--gradescope-file", default=str(REPORTS_DIR / "results.json"),
                    help="where --format gradescope writes results.json (default: reports/results.json)")
     p.add_argument("--report", help="write the JSON report here instead of a new file under reports/")
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds each check may run (default 10)")
+    limit_options(p)
     p.add_argument("--total-timeout", type=float, default=900.0, help="seconds the whole run may take (default 900)")
     p.add_argument("--verbose", "-v", action="store_true", help="list every check and show tracebacks")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summary lines")
@@ -86,12 +98,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plots", help="draw a day's figures with your code, as PNGs under reports/figures/")
     p.add_argument("selection", help="day1, 1, ... or all")
     impl_option(p)
-    p.add_argument("--out", default=str(REPORTS_DIR / "figures"), help="folder for the PNGs")
+    p.add_argument("--out", default=None,
+                   help="folder for the PNGs (default: reports/figures/<exercises, solutions or the folder's name>)")
     p.set_defaults(func=cmd_plots)
 
     p = sub.add_parser("verify", help="maintainers: prove manifest, stubs, solutions, checks and catalog agree")
     p.add_argument("selection", nargs="?", default="all", help="a day or exercise (default: all)")
-    p.add_argument("--jobs", type=int, default=2, help="mutants graded in parallel (default 2)")
+    p.add_argument("--jobs", type=int, default=None, help="processes grading mutants in parallel (default: one per core)")
     p.add_argument("--no-mutants", action="store_true", help="skip planting the catalog mistakes")
     p.set_defaults(func=cmd_verify)
 
@@ -106,62 +119,33 @@ def _parser() -> argparse.ArgumentParser:
 
 
 # -- check ------------------------------------------------------------------------------------
-def grade(manifest, selection: str, impl: str, *, timeout=10.0, total_timeout=900.0):
-    """Run the checks and return ``(report, details)``: the report dict and tracebacks per exercise."""
-    from .report import build_report
-    from .results import exercise_results
-    from .runner import run_checks
-
-    from .results import ExerciseResult
-    from .runner import RunnerError, RunResult
-
-    selected = manifest.select(selection)
-    folder = resolve_tree(impl)
-    needed = manifest.with_dependencies([ex.id for ex in selected])
-    start = time.monotonic()
-    failure = None
-    try:
-        run = run_checks([ex.id for ex in needed], folder, test_timeout=timeout, total_timeout=total_timeout)
-    except RunnerError as exc:  # the suite itself could not start: still report, so nothing is lost
-        run, failure = RunResult(), str(exc)
-        print(f"error: {failure}", file=sys.stderr)
-    results = exercise_results(manifest, run.tests)
-    reason = f"the checks could not run: {failure.splitlines()[0]}" if failure else "no check ran for this exercise."
-    chosen = [results.get(ex.id) or ExerciseResult(exercise=ex, status="error", message=reason) for ex in selected]
-    report = build_report(results=chosen, implementation=display_path(folder), selection=selection,
-                          duration=time.monotonic() - start)
-    details = {}
-    for entry in run.tests:
-        ex_id = (entry.get("metadata") or {}).get("exercise")
-        for stage in ("setup", "call", "teardown"):
-            longrepr = (entry.get(stage) or {}).get("longrepr")
-            message = (((entry.get("metadata") or {}).get("verdict")) or {}).get("message", "")
-            if longrepr and longrepr.strip() != message.strip() and (entry.get(stage) or {}).get("outcome") != "passed":
-                details.setdefault(ex_id, []).append(f"{entry['nodeid']} ({stage}):\n{longrepr}")
-    return report, details
+def limits_from(args):
+    """The worker's limits from the command line (see ``kata check --help``)."""
+    from .sandbox.client import Limits
+    for name in ("timeout", "cpu_limit", "memory", "file_size", "open_files", "processes", "output_limit"):
+        if getattr(args, name) <= 0:
+            raise UsageError(f"--{name.replace('_', '-')} must be positive, not {getattr(args, name):g}.")
+    return Limits(seconds=args.timeout, cpu_seconds=args.cpu_limit, memory_bytes=int(args.memory * 2**20),
+                  file_size_bytes=int(args.file_size * 2**20), open_files=int(args.open_files),
+                  processes=int(args.processes), output_bytes=int(args.output_limit))
 
 
 def cmd_check(args) -> int:
-    from .render import render_check, use_colour
-    from .report import gradescope_results, report_path, write_json_atomic
-    from .state import record_results
-
     manifest = load_manifest()
-    report, details = grade(manifest, args.selection, args.impl, timeout=args.timeout,
-                            total_timeout=args.total_timeout)
-    path = Path(args.report) if args.report else report_path(args.selection, report["created"])
-    write_json_atomic(path, report)
-    text = render_check(report, manifest, colour=use_colour(), verbose=args.verbose, details=details)
-    if args.quiet:
-        text = "\n".join(text.splitlines()[-2:])
-    print(text)
-    print(f"Report: {display_path(path)}")
+    manifest.select(args.selection)  # a bad selection is a usage error before anything runs
+    limits = limits_from(args)
+    target = Path(args.report) if args.report else None
+    if target is not None and target.is_dir():
+        raise UsageError(f"--report {args.report} is a folder; give the path of a file to write, "
+                         f"such as {Path(args.report) / 'report.json'}.")
+    from .check import check
+    report = check(manifest, args.selection, args.impl, limits=limits, total_seconds=args.total_timeout,
+                   report_file=target, verbose=args.verbose, quiet=args.quiet)
     if args.format == "gradescope":
-        gs_path = write_json_atomic(Path(args.gradescope_file), gradescope_results(report))
+        from .report import gradescope_results, write_json_atomic
+        gs_path = write_json_atomic(Path(args.gradescope_file), gradescope_results(report.data))
         print(f"Gradescope results: {display_path(gs_path)}")
-    if report["implementation"] == display_path(resolve_tree("exercises")):
-        record_results(report)
-    return EXIT_OK if report["summary"]["passed"] == report["summary"]["total"] else EXIT_FAILED
+    return EXIT_OK if report.passed else EXIT_FAILED
 
 
 # -- hint and progress ------------------------------------------------------------------------
@@ -230,8 +214,9 @@ def cmd_watch(args) -> int:
 
 
 def cmd_plots(args) -> int:
-    from .plots import draw_figures
-    return draw_figures(load_manifest(), args.selection, args.impl, Path(args.out))
+    from .plots import draw_figures, figures_folder
+    out = Path(args.out) if args.out else figures_folder(REPORTS_DIR / "figures", args.impl)
+    return draw_figures(load_manifest(), args.selection, args.impl, out)
 
 
 def cmd_verify(args) -> int:

@@ -7,72 +7,68 @@ learner's outputs reproduce one.
 """
 from __future__ import annotations
 
-import contextlib
-import io
-from pathlib import Path
-
 import numpy as np
 
-from .catalog import Catalog, time_limit
-from .impl import Implementation, LearnerImportError, exception_head, learner_location
+from .catalog import Catalog
+from .judge import describe_raise
+from .sandbox.client import ImportFailed, LearnerRaised, LearnerTimeout, SandboxError
 
 _PROBE_SECONDS = 10.0
 
 
 def compare(manifest, selection: str, impl: str) -> int:
     """Print the comparison; 0 when every output agrees, 1 otherwise."""
+    from .grading import sandboxed
+
     exercises = manifest.select(selection)
-    learner = Implementation(impl)
-    catalog = Catalog(manifest)
-    if not catalog.reference_folder.is_dir():
+    if not Catalog.available():
         print("The reference solutions are not in this copy of the kata, so there is nothing to compare with.")
         return 1
+    catalog = Catalog(manifest)
     all_agree = True
-    for ex in exercises:
-        print(f"{ex.id}: {ex.title}")
-        probe = catalog.probes.get(ex.id)
-        if probe is None:
-            print("    (no comparison inputs for this exercise)")
-            continue
-        module_name = manifest.day(ex.day).module
-        theirs, error = _run(probe, lambda: learner.module(module_name), learner.folder)
-        ours, _ = _run(probe, lambda: catalog.reference.module(module_name), catalog.reference_folder)
-        if theirs is None:
-            print(f"    {error}")
-            all_agree = False
-            continue
-        rows = output_differences(theirs, ours or {})
-        width = max(len(name) for name, *_ in rows) if rows else 6
-        print(f"    {'output':<{width}}  {'max abs diff':>12}  {'max rel diff':>12}  where")
-        for name, abs_diff, rel_diff, where in rows:
-            print(f"    {name:<{width}}  {abs_diff:>12}  {rel_diff:>12}  {where}")
-        agree = all(where == "agrees" for *_, where in rows)
-        all_agree &= agree
-        if not agree:
-            mistake = catalog.diagnose(ex.id, learner.module(module_name))
-            if mistake is not None:
-                print(f"    Looks like: {mistake.mistake}\n    Fix: {mistake.fix}")
+    with sandboxed(manifest, impl) as implementation:
+        sandbox = implementation.sandbox
+        for ex in exercises:
+            print(f"{ex.id}: {ex.title}")
+            probe = catalog.probes.get(ex.id)
+            if probe is None:
+                print("    (no comparison inputs for this exercise)")
+                continue
+            stem = manifest.day(ex.day).module
+            sandbox.begin_check(_PROBE_SECONDS)
+            try:
+                theirs = sandbox.probe(implementation.label, stem, probe, quiet=True, forbid_global_random=False)
+            except SandboxError as exc:
+                print(f"    {_reason(exc)}")
+                all_agree = False
+                continue
+            finally:
+                sandbox.end_check()
+            ours = catalog.reference_outputs(ex.id) or {}
+            rows = output_differences(theirs, ours)
+            width = max(len(name) for name, *_ in rows) if rows else 6
+            print(f"    {'output':<{width}}  {'max abs diff':>12}  {'max rel diff':>12}  where")
+            for name, abs_diff, rel_diff, where in rows:
+                print(f"    {name:<{width}}  {abs_diff:>12}  {rel_diff:>12}  {where}")
+            agree = all(where == "agrees" for *_, where in rows)
+            all_agree &= agree
+            if not agree:
+                mistake = catalog.diagnose_outputs(ex.id, theirs)
+                if mistake is not None:
+                    print(f"    Looks like: {mistake.mistake}\n    Fix: {mistake.fix}")
     return 0 if all_agree else 1
 
 
-def _run(probe, load_module, folder: Path):
-    """``(outputs, None)`` or ``(None, one-line reason)``."""
-    sink = io.StringIO()
-    try:
-        module = load_module()
-        with time_limit(_PROBE_SECONDS), contextlib.redirect_stdout(sink), np.errstate(all="ignore"):
-            return probe(module), None
-    except LearnerImportError as exc:
-        return None, str(exc)
-    except NotImplementedError as exc:
-        return None, f"not started ({exc.args[0] if exc.args else 'NotImplementedError'})."
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:
-        if type(exc).__name__ == "_Deadline":
-            return None, f"did not finish within {_PROBE_SECONDS:g} s."
-        where = learner_location(exc.__traceback__, folder)
-        return None, f"your code raised {exception_head(exc)}" + (f" ({where})." if where else ".")
+def _reason(exc: SandboxError) -> str:
+    if isinstance(exc, LearnerRaised) and exc.type_name == "NotImplementedError" and exc.stub:
+        return f"not started ({exc.stub})."
+    if isinstance(exc, LearnerRaised):
+        return describe_raise(exc)
+    if isinstance(exc, LearnerTimeout):
+        return f"did not finish within {exc.seconds:g} s."
+    if isinstance(exc, ImportFailed):
+        return str(exc)
+    return str(exc)
 
 
 def output_differences(theirs: dict, ours: dict) -> list[tuple[str, str, str, str]]:

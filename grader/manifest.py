@@ -92,7 +92,15 @@ class Manifest:
 
     # -- selection ------------------------------------------------------------
     def select(self, selection: str) -> list[Exercise]:
-        """Resolve ``all``, ``day3``, ``day03``, ``3`` or an exercise id to exercises, in course order."""
+        """Resolve ``all``, ``day3``, ``day03``, ``3``, an exercise id, or several of these separated by
+        commas, to exercises in course order."""
+        parts = [part for part in selection.split(",") if part.strip()]
+        if len(parts) > 1:
+            wanted = {ex.id for part in parts for ex in self._select_one(part)}
+            return [ex for ex in self.exercises if ex.id in wanted]
+        return self._select_one(selection)
+
+    def _select_one(self, selection: str) -> list[Exercise]:
         text = selection.strip()
         if text.lower() == "all":
             return list(self.exercises)

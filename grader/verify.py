@@ -12,15 +12,17 @@ The last line reads ``verify: N passed, M failed``.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import REPO_ROOT
 from .catalog import Catalog, CatalogError, same_outputs
-from .results import exercise_results
-from .runner import run_checks
+from .grading import Target, run_session
+from .sandbox.client import Limits
 from .stubs import stub_source
 
 EXERCISES = REPO_ROOT / "exercises"
@@ -41,7 +43,7 @@ class Tally:
         return condition
 
 
-def verify(manifest, selection: str = "all", *, jobs: int = 2, mutants: bool = True,
+def verify(manifest, selection: str = "all", *, jobs: int | None = None, mutants: bool = True,
            exercises_dir: Path = EXERCISES, solutions_dir: Path = SOLUTIONS) -> int:
     tally = Tally()
     chosen = manifest.select(selection)
@@ -50,29 +52,29 @@ def verify(manifest, selection: str = "all", *, jobs: int = 2, mutants: bool = T
     _check_trees(manifest, days, tally, exercises_dir, solutions_dir, strays=selection == "all")
     ids = [ex.id for ex in chosen]
 
-    stub_run = run_checks(ids, exercises_dir)
+    stubs = run_session(manifest, [Target(exercises_dir, ids, "exercises")], limits=Limits(), diagnose=False)
+    stub_records = stubs.graded[0].records
     checks_per_exercise: dict[str, int] = {}
-    for nodeid, ex_id in stub_run.collected:
-        checks_per_exercise[ex_id] = checks_per_exercise.get(ex_id, 0) + 1
-        tally.ok(ex_id in ids, f"{nodeid} grades {ex_id}", "no such exercise selected in kata.toml")
+    for record in stub_records:
+        checks_per_exercise[record.exercise] = checks_per_exercise.get(record.exercise, 0) + 1
     for ex in chosen:
         tally.ok(len(ex.hints) >= 2, f"{ex.id} has progressive hints", f"only {len(ex.hints)} hint")
         tally.ok(checks_per_exercise.get(ex.id, 0) > 0, f"{ex.id} has checks", "no test is marked with it")
-    for entry in stub_run.tests:
-        verdict = (entry.get("metadata") or {}).get("verdict") or {}
-        tally.ok(verdict.get("kind") == "not_started", f"on the stubs, {entry['nodeid']} says not started",
-                 f"it ended {verdict.get('kind')}: {verdict.get('message', '')[:200]}")
-    print(f"  stubs: {len(stub_run.tests)} checks run ({stub_run.duration:.1f} s)", flush=True)
+    for record in stub_records:
+        tally.ok(record.kind == "not_started", f"on the stubs, {record.nodeid} says not started",
+                 f"it ended {record.kind} (stub {record.stub}): {record.message[:200]}")
+    print(f"  stubs: {len(stub_records)} checks run ({stubs.duration:.1f} s)", flush=True)
 
-    solution_run = run_checks(ids, solutions_dir)
-    for entry in solution_run.tests:
-        verdict = (entry.get("metadata") or {}).get("verdict") or {}
-        tally.ok(entry.get("outcome") == "passed", f"on the solutions, {entry['nodeid']} passes",
-                 verdict.get("message", "")[:300])
-    print(f"  solutions: {len(solution_run.tests)} checks run ({solution_run.duration:.1f} s)", flush=True)
+    solutions = run_session(manifest, [Target(solutions_dir, ids, "solutions")], limits=Limits(), diagnose=False)
+    solution_records = solutions.graded[0].records
+    for record in solution_records:
+        tally.ok(record.outcome == "passed", f"on the solutions, {record.nodeid} passes", record.message[:300])
+    tally.ok(len(solution_records) == len(stub_records), "the same checks run on the stubs and the solutions",
+             f"{len(stub_records)} on the stubs, {len(solution_records)} on the solutions")
+    print(f"  solutions: {len(solution_records)} checks run ({solutions.duration:.1f} s)", flush=True)
 
     if mutants:
-        _check_catalog(manifest, tally, jobs, solutions_dir, set(ids))
+        _check_catalog(manifest, tally, jobs or os.cpu_count() or 1, solutions_dir, set(ids))
     print(f"verify: {tally.passed} passed, {len(tally.failures)} failed")
     return 0 if not tally.failures else 1
 
@@ -138,21 +140,41 @@ def _check_catalog(manifest, tally, jobs, solutions_dir, ids) -> None:
         tally.ok(not twins, f"{m.key} can be told apart", f"same probe outputs as {', '.join(twins)}")
         planted.append(m)
 
-    def grade_mutant(m):
-        with tempfile.TemporaryDirectory(prefix="kata-mutant-") as tmp:
-            tree = Path(tmp) / "submission"
-            shutil.copytree(solutions_dir, tree, ignore=shutil.ignore_patterns("__pycache__"))
-            source, path = catalog.mutant_source(m)
-            (tree / path.name).write_text(source, encoding="utf-8")
-            run = run_checks([e.id for e in manifest.with_dependencies([m.exercise])], tree)
-            return exercise_results(manifest, run.tests).get(m.exercise)
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for m, result in zip(planted, pool.map(grade_mutant, planted)):
-            status = result.status if result else "missing"
-            named = (result.misconception or {}).get("id") if result else None
-            if tally.ok(status in ("failed", "error", "timeout"), f"{m.key} is rejected by the checks",
-                        f"its exercise ended {status}"):
-                tally.ok(named == m.id, f"{m.key} is named to the learner",
-                         f"the report named {named!r}; first message: {result.message[:200]}")
+    with tempfile.TemporaryDirectory(prefix="kata-mutants-") as root:
+        shards = [planted[k::jobs] for k in range(jobs) if planted[k::jobs]]
+        specs = [([m.key for m in shard], str(solutions_dir), root) for shard in shards]
+        with ProcessPoolExecutor(max_workers=len(specs) or 1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            outcomes = {key: outcome for part in pool.map(_grade_shard, specs) for key, outcome in part}
+    for m in planted:
+        status, named, message = outcomes.get(m.key, ("missing", None, "it was never graded"))
+        if tally.ok(status in ("failed", "error", "timeout"), f"{m.key} is rejected by the checks",
+                    f"its exercise ended {status}"):
+            tally.ok(named == m.id, f"{m.key} is named to the learner",
+                     f"the report named {named!r}; first message: {message[:200]}")
     print(f"  catalog: {len(planted)} mistakes planted", flush=True)
+
+
+def _grade_shard(spec):
+    """In a fresh process: plant each mutant in its own copy of the solutions and grade them all in one session."""
+    from .manifest import load_manifest
+    keys, solutions_dir, root = spec
+    manifest = load_manifest()
+    catalog = Catalog(manifest, solutions_dir)
+    by_key = {m.key: m for m in catalog.all_mutants()}
+    targets = []
+    for key in keys:
+        m = by_key[key]
+        tree = Path(root) / key.replace(":", "__")
+        shutil.copytree(solutions_dir, tree, ignore=shutil.ignore_patterns("__pycache__"))
+        source, path = catalog.mutant_source(m)
+        (tree / path.name).write_text(source, encoding="utf-8")
+        targets.append(Target(tree, [e.id for e in manifest.with_dependencies([m.exercise])], f"mutant {key}"))
+    session = run_session(manifest, targets, limits=Limits())
+    found = []
+    for key, graded in zip(keys, session.graded):
+        result = graded.results.get(by_key[key].exercise)
+        if result is None:
+            found.append((key, ("missing", None, "no check ran")))
+        else:
+            found.append((key, (result.status, (result.misconception or {}).get("id"), result.message)))
+    return found

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 
+from .check import check
 from .impl import resolve_tree
 
 
@@ -12,8 +13,6 @@ def _snapshot(folder) -> dict:
 
 def watch(manifest, selection, impl: str, *, interval: float = 0.5, max_runs=None) -> int:
     """Check once, then again after every save; Ctrl-C stops. ``selection`` None: the saved file's day."""
-    from .cli import main as kata
-
     folder = resolve_tree(impl)
     by_module = {f"{d.module}.py": f"day{d.number}" for d in manifest.days if d.exercises}
     if selection is not None:
@@ -24,7 +23,7 @@ def watch(manifest, selection, impl: str, *, interval: float = 0.5, max_runs=Non
         nonlocal runs
         runs += 1
         print(f"\n=== make check {target} ({time.strftime('%H:%M:%S')}) ===", flush=True)
-        kata(["check", target, "--impl", str(folder)])
+        check(manifest, target, str(folder))
         print(f"\nWatching {folder.name}/ for changes; Ctrl-C to stop.", flush=True)
 
     seen = _snapshot(folder)
