@@ -1,6 +1,13 @@
 """Day 2 figures: the XOR network's decision region, ReLU interpolants of sin, and the
 perceptron's mistakes on separable data and on XOR. Everything is drawn with the learner's
-own ``xor_network``, ``mlp_forward``, ``relu``, ``relu_interpolant`` and ``perceptron_train``."""
+own ``xor_network``, ``mlp_forward``, ``relu``, ``relu_interpolant`` and ``perceptron_train``.
+
+``day`` is the learner's module as a proxy (grader/judge.py): each call runs in the sandboxed
+worker and returns plain data, and matplotlib draws here. The only callables handed to the
+learner's code are ones the worker knows by name: the learner's own ``day.relu`` (as the
+activation of ``mlp_forward``) and ``np.sin`` (the curve ``relu_interpolant`` follows); a
+lambda or any other judge-side function would have to go through a probe of
+tests/probes/day02_perceptron_mlp.py instead."""
 import numpy as np
 
 from ..plotting import decision_regions, new_figure, save

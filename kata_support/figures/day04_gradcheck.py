@@ -4,9 +4,16 @@ Too large an h and the difference quotient is a poor tangent (truncation error, 
 h**2 for centred and like h for one-sided differences); too small an h and the two nearly
 equal values of f cancel, leaving round-off of order eps * |f| / h. The valley between them
 is why h = 1e-5 is the course's step. The centred curve is the learner's own
-eval_numerical_gradient and rel_error; the one-sided curve is computed here, for contrast.
+eval_numerical_gradient and rel_error; the one-sided curve is computed beside it, for contrast.
+
+``draw`` receives the learner's module as a proxy: the curves are computed in the sandboxed
+worker by probes of tests/probes/day04_gradcheck.py and come back as arrays; this module
+only draws them.
 """
 import numpy as np
+
+from grader.sandbox.client import LearnerRaised
+from tests.probes import day04_gradcheck as probes
 
 from ..plotting import new_figure, save
 
@@ -15,23 +22,13 @@ STEPS = np.logspace(-1, -13, 49)
 FLOOR = 1e-17
 
 
-def one_sided_gradient(f, x, h):
-    """(f(x + h e_i) - f(x)) / h for every i: the forward difference, drawn only for contrast."""
-    base = float(f(x))
-    grad = np.zeros(x.shape)
-    for ix in np.ndindex(x.shape):
-        original = x[ix]
-        x[ix] = original + h
-        grad[ix] = (float(f(x)) - base) / h
-        x[ix] = original
-    return grad
-
-
-def error_curves(day, f, x, analytic):
-    """Relative error of the centred (the learner's) and one-sided gradients at every step in STEPS."""
-    centred = [day.rel_error(day.eval_numerical_gradient(f, x, h=h), analytic) for h in STEPS]
-    one_sided = [day.rel_error(one_sided_gradient(f, x, h), analytic) for h in STEPS]
-    return np.maximum(FLOOR, np.array(centred, dtype=float)), np.maximum(FLOOR, np.array(one_sided, dtype=float))
+def error_curves(day, probe):
+    """``(centred, one_sided)``: the relative errors at every step in STEPS, computed in the worker by ``probe``."""
+    with np.errstate(all="ignore"):  # a figure shows whatever comes back; tiny steps may divide 0 by 0
+        curves = day.probe(probe, STEPS)
+    centred = np.asarray(curves["centred"], dtype=float).reshape(STEPS.shape)
+    one_sided = np.asarray(curves["one_sided"], dtype=float).reshape(STEPS.shape)
+    return np.maximum(FLOOR, centred), np.maximum(FLOOR, one_sided)
 
 
 def plot_curves(ax, curves, title):
@@ -50,28 +47,23 @@ def plot_curves(ax, curves, title):
 
 
 def sine_panel(ax, day):
-    x = np.random.default_rng(0).standard_normal(6)
-    curves = error_curves(day, lambda v: np.sum(np.sin(v)), x, np.cos(x))
+    curves = error_curves(day, probes.error_vs_h_sine)
     plot_curves(ax, curves, "f(x) = sum(sin(x)), x of 6 entries")
     ax.text(0.03, 0.05, "truncation\nerror", transform=ax.transAxes, fontsize=8, va="bottom")
     ax.text(0.97, 0.05, "round-off\nerror", transform=ax.transAxes, fontsize=8, va="bottom", ha="right")
 
 
 def network_panel(ax, day):
-    gen = np.random.default_rng(1)
     try:
-        net = day.TwoLayerNet(5, 4, 3, 0.5, 0.1, gen)
-        X, y = gen.standard_normal((6, 5)), gen.integers(0, 3, 6)
-        _, grads = net.loss(X, y)
-    except NotImplementedError as exc:
-        needed = exc.args[0] if exc.args else "day04.TwoLayerNet"
-        ax.text(0.5, 0.5, f"This panel needs {needed},\nwhich is not written yet.", ha="center", va="center",
+        curves = error_curves(day, probes.error_vs_h_network)
+    except LearnerRaised as exc:
+        if exc.type_name != "NotImplementedError" or not exc.stub:
+            raise
+        ax.text(0.5, 0.5, f"This panel needs {exc.stub},\nwhich is not written yet.", ha="center", va="center",
                 transform=ax.transAxes)
         ax.set_title("Two-layer network: dL/dW1")
         ax.set_axis_off()
         return
-    W1 = net.params["W1"]
-    curves = error_curves(day, lambda _: net.loss(X, y)[0], W1, grads["W1"])
     plot_curves(ax, curves, "Two-layer network: dL/dW1 (your TwoLayerNet)")
     ax.annotate("large h steps over\nReLU kinks", xy=(STEPS[3], curves[0][3]), xytext=(0.03, 0.3),
                 textcoords="axes fraction", fontsize=8, arrowprops={"arrowstyle": "->", "linewidth": 0.8})

@@ -1,7 +1,9 @@
 """The trusted gradient checker and the tolerances every check suite shares.
 
 It belongs to the test suite, never to the learner: Day 4 asks learners to write their own
-checker, and grading it with itself would prove nothing. Centred differences in float64.
+checker, and grading it with itself would prove nothing. Centred differences in float64,
+computed here in the judge: for learner code, :func:`numerical_gradient_of` has the worker
+evaluate it at the points the judge chooses, and does the arithmetic itself.
 """
 from __future__ import annotations
 
@@ -48,6 +50,36 @@ def numerical_gradient(f, x, h: float = H) -> np.ndarray:
 def numerical_gradient_array(f, x, dout, h: float = H) -> np.ndarray:
     """Gradient of ``sum(f(x) * dout)`` with respect to ``x``: a backward pass, numerically."""
     return numerical_gradient(lambda v: np.sum(np.asarray(f(v)) * dout), x, h)
+
+
+def numerical_gradient_of(function, args, wrt, *, kwargs=None, output=None, dout=None, h: float = H) -> np.ndarray:
+    """Centred differences of a learner function (or a probe), evaluated in the worker in one request.
+
+    ``function`` is a learner function from the ``impl`` fixture (``day03.affine_forward``) or
+    ``dayNN.probed(probe)``; ``args`` its arguments; ``wrt`` the argument to differentiate
+    with respect to: a position, a keyword, or a path into it such as ``(0, "W1")``.
+    ``output`` picks one value of a tuple result (0 for the loss of ``(loss, grads)``); with
+    ``dout``, the result is an array and the gradient is that of ``sum(result * dout)``.
+    The judge chooses every point and does all the arithmetic: the worker only evaluates.
+    """
+    keys = wrt if isinstance(wrt, tuple) else (wrt,)
+    path = ((1,) if isinstance(keys[0], str) else (0,)) + keys
+    x = [list(args), dict(kwargs or {})]
+    for key in path:
+        x = x[key]
+    x = np.asarray(x, dtype=float)
+    nudges = []
+    for i in range(x.size):
+        nudges += [(i, x.flat[i] + h), (i, x.flat[i] - h)]
+    values = function.map(list(args), dict(kwargs or {}), path, nudges, output)
+    grad = np.zeros(x.shape)
+    for i in range(x.size):
+        plus, minus = values[2 * i], values[2 * i + 1]
+        if dout is None:
+            grad.flat[i] = (float(plus) - float(minus)) / (2 * h)
+        else:
+            grad.flat[i] = np.sum((np.asarray(plus, dtype=float) - np.asarray(minus, dtype=float)) * dout) / (2 * h)
+    return grad
 
 
 def check_gradients(named, *, tol: float = GRAD_TOL, batch_size: int | None = None,

@@ -2,15 +2,24 @@
 import numpy as np
 import pytest
 
+from grader.judge import unpack
+
+from ..probes import day01_linear as probes
 from .expect import expect_array, expect_scalar, expect_unchanged, fail, shapes
-from .gradcheck import GRAD_TOL, LOSS_ATOL, check_gradients, numerical_gradient
+from .gradcheck import GRAD_TOL, LOSS_ATOL, check_gradients, numerical_gradient_of
 
 exercise = pytest.mark.exercise
+
+#: What each function returns: a tuple of these values (unpacked by the judge, with a sentence if not).
+RETURNS = {name: "(loss, dW, db)" for name in
+           ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive", "softmax_loss_vectorized")}
+RETURNS["train_linear_classifier"] = "(W, b, loss_history)"
 
 
 @pytest.fixture
 def day01(impl):
-    return impl.module("day01_linear")
+    """The learner's day01_linear module, run in the sandboxed worker."""
+    return impl.module("day01_linear", returns=RETURNS)
 
 
 # -- fixtures ---------------------------------------------------------------------------
@@ -52,8 +61,8 @@ loss_names = pytest.mark.parametrize(
 
 def check_loss_gradient(loss_fn, W, b, X, y, reg):
     _, dW, db = loss_fn(W, b, X, y, reg)
-    num_dW = numerical_gradient(lambda w: loss_fn(w, b, X, y, reg)[0], W.copy())
-    num_db = numerical_gradient(lambda v: loss_fn(W, v, X, y, reg)[0], b.copy())
+    num_dW = numerical_gradient_of(loss_fn, (W, b, X, y, reg), wrt=0, output=0)
+    num_db = numerical_gradient_of(loss_fn, (W, b, X, y, reg), wrt=1, output=0)
     check_gradients([("dW", dW, num_dW), ("db", db, num_db)], tol=GRAD_TOL, batch_size=X.shape[0],
                     context=shapes(W=W, X=X) + f" with reg = {reg}")
 
@@ -174,44 +183,27 @@ def test_softmax_shifts_each_row_by_its_own_maximum(day01, name):
 
 
 # -- training ---------------------------------------------------------------------------------
-class RecordingLoss:
-    """A loss_fn with a constant gradient that records every call it gets."""
-
-    def __init__(self, dW_value=0.5, db_value=-1.0):
-        self.calls = []
-        self.dW_value, self.db_value = dW_value, db_value
-
-    def __call__(self, W, b, X_batch, y_batch, reg):
-        self.calls.append((W.copy(), b.copy(), np.array(X_batch, copy=True), np.array(y_batch, copy=True), reg))
-        return float(len(self.calls)), np.full_like(W, self.dW_value), np.full_like(b, self.db_value)
-
-
 def numbered_rows(N=12, D=3, C=4):
     """Rows whose first feature is their index, so a minibatch row tells where it came from."""
     X = np.column_stack([np.arange(N, dtype=float), np.ones((N, D - 1))])
     return X, np.arange(N) % C
 
 
-def softmax_for_tests(W, b, X, y, reg):
-    """The suite's own softmax loss, so training is graded independently of the loss exercises."""
-    scores = X @ W + b
-    scores -= scores.max(axis=1, keepdims=True)
-    probs = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
-    n = X.shape[0]
-    loss = -np.mean(np.log(probs[np.arange(n), y])) + 0.5 * reg * np.sum(W * W)
-    probs[np.arange(n), y] -= 1
-    return loss, X.T @ probs / n + reg * W, probs.sum(axis=0) / n
+def train_recording(day01, X, y, learning_rate, reg, num_iters, batch_size, rng, **constant_gradient):
+    """Train with a loss_fn that records its calls (tests/probes/day01_linear.py); ``(W, b, history), calls``."""
+    out = day01.probe(probes.train_recording, X, y, learning_rate, reg, num_iters, batch_size, rng,
+                      **constant_gradient)
+    return unpack(out["result"], RETURNS["train_linear_classifier"], "`train_linear_classifier`"), out["calls"]
 
 
 @exercise("day01.train_linear_classifier")
 def test_train_shapes_and_history(day01, rng):
     X, y = numbered_rows()
-    loss_fn = RecordingLoss()
-    W, b, history = day01.train_linear_classifier(X, y, loss_fn, 0.1, 0.25, 7, 5, rng)
+    (W, b, history), calls = train_recording(day01, X, y, 0.1, 0.25, 7, 5, rng)
     expect_array("W.shape", np.array(np.shape(W)), np.array([3, 4]), context=" (D = 3 features, C = y.max() + 1 = 4 classes)")
     expect_array("b.shape", np.array(np.shape(b)), np.array([4]))
-    if len(loss_fn.calls) != 7:
-        fail(f"loss_fn was called {len(loss_fn.calls)} times for num_iters = 7; call it once per iteration.")
+    if len(calls) != 7:
+        fail(f"loss_fn was called {len(calls)} times for num_iters = 7; call it once per iteration.")
     expect_array("loss_history", np.asarray(history, dtype=float), np.arange(1.0, 8.0),
                  context=" (it must hold the loss returned by each call, in order)")
 
@@ -219,12 +211,11 @@ def test_train_shapes_and_history(day01, rng):
 @exercise("day01.train_linear_classifier")
 def test_train_takes_plain_gradient_steps(day01, rng):
     X, y = numbered_rows()
-    loss_fn = RecordingLoss(dW_value=0.5, db_value=-1.0)
-    W, b, _ = day01.train_linear_classifier(X, y, loss_fn, 0.1, 0.0, 10, 4, rng)
+    (W, b, _), calls = train_recording(day01, X, y, 0.1, 0.0, 10, 4, rng, dW_value=0.5, db_value=-1.0)
     # b starts at 0 and moves by -lr * db = +0.1 per step; W starts near 0 (scale 0.001).
     expect_array("b", b, np.full(4, 1.0), atol=1e-12, context=" after 10 steps of size 0.1 against db = -1 from b = 0")
     expect_array("W", W, np.full((3, 4), -0.5), atol=0.01, context=" after 10 steps of size 0.1 against dW = 0.5 from W ~ 0.001 * randn")
-    first_W = loss_fn.calls[0][0]
+    first_W = calls[0]["W"]
     if np.max(np.abs(first_W)) > 0.01 or not np.any(first_W):
         fail(f"the initial W should be 0.001 * rng.standard_normal((D, C)); its largest entry was {np.max(np.abs(first_W)):.3g}.")
 
@@ -232,10 +223,10 @@ def test_train_takes_plain_gradient_steps(day01, rng):
 @exercise("day01.train_linear_classifier")
 def test_train_draws_minibatches_from_the_data(day01, rng):
     X, y = numbered_rows(N=12)
-    loss_fn = RecordingLoss()
-    day01.train_linear_classifier(X, y, loss_fn, 0.1, 0.25, 20, 5, rng)
+    _, calls = train_recording(day01, X, y, 0.1, 0.25, 20, 5, rng)
     seen = set()
-    for _, _, X_batch, y_batch, reg in loss_fn.calls:
+    for call in calls:
+        X_batch, y_batch, reg = call["X"], call["y"], call["reg"]
         if X_batch.shape != (5, 3):
             fail(f"each minibatch should be (batch_size, D) = (5, 3), got {X_batch.shape}.")
         rows = X_batch[:, 0].astype(int)
@@ -252,7 +243,7 @@ def test_train_draws_minibatches_from_the_data(day01, rng):
 def test_train_is_reproducible_and_pure(day01):
     X, y = numbered_rows()
     X_before, y_before = X.copy(), y.copy()
-    runs = [day01.train_linear_classifier(X, y, softmax_for_tests, 0.5, 0.0, 15, 4, np.random.default_rng(s))
+    runs = [day01.train_linear_classifier(X, y, probes.softmax_for_tests, 0.5, 0.0, 15, 4, np.random.default_rng(s))
             for s in (3, 3, 4)]
     expect_unchanged("X", X_before, X)
     expect_unchanged("y", y_before, y)
@@ -267,7 +258,7 @@ def test_train_separates_a_toy_set(day01, rng):
     centres = np.array([[4.0, 0.0], [-4.0, 0.0], [0.0, 4.0]])
     y = np.repeat(np.arange(3), 30)
     X = centres[y] + rng.standard_normal((90, 2)) * 0.5
-    W, b, history = day01.train_linear_classifier(X, y, softmax_for_tests, 0.5, 1e-4, 200, 32, rng)
+    W, b, history = day01.train_linear_classifier(X, y, probes.softmax_for_tests, 0.5, 1e-4, 200, 32, rng)
     accuracy = np.mean(np.argmax(X @ W + b, axis=1) == y)
     if accuracy < 1.0:
         fail(f"after 200 iterations on three well-separated blobs the accuracy is {accuracy:.0%}; expected 100%.")

@@ -1,23 +1,32 @@
 """Checks for Day 2: activations, the perceptron, MLP forward, collapse, XOR, ReLU interpolation.
 
-``xor_network`` and ``relu_interpolant`` are evaluated with the suite's own forward pass
-(:func:`trusted_forward`), and ``collapse_linear`` is compared with it, so these exercises
-do not depend on the learner's ``mlp_forward``.
+``xor_network`` and ``relu_interpolant`` are evaluated here, in the judge, with the suite's own
+forward pass (:func:`trusted_forward`), and ``collapse_linear`` is compared with it, so these
+exercises do not depend on the learner's ``mlp_forward``. The callables handed to the learner's
+code (activations, curves to interpolate) are NumPy functions or functions of
+tests/probes/day02_perceptron_mlp.py, which the worker knows by name.
 """
 import math
-import warnings
 
 import numpy as np
 import pytest
 
+from grader.judge import describe_frames
+from grader.sandbox.client import LearnerRaised
+
+from ..probes import day02_perceptron_mlp as probes
 from .expect import expect_array, expect_scalar, expect_unchanged, fail, shapes
 
 exercise = pytest.mark.exercise
 
+#: What each function returns: a tuple of these values (unpacked by the judge, with a sentence if not).
+RETURNS = {"perceptron_train": "(w, b, mistakes_per_epoch)", "collapse_linear": "(W, b)"}
+
 
 @pytest.fixture
 def day02(impl):
-    return impl.module("day02_perceptron_mlp")
+    """The learner's day02_perceptron_mlp module, run in the sandboxed worker."""
+    return impl.module("day02_perceptron_mlp", returns=RETURNS)
 
 
 # -- the suite's own pieces ----------------------------------------------------------------
@@ -39,23 +48,30 @@ def trusted_forward(X, layers, activation=trusted_relu):
     return hidden
 
 
+#: What the learner's code raises, in the worker, when it overflows, divides by zero or makes a NaN
+#: under ``np.errstate(..., "raise")`` (numpy), or warns (RuntimeWarning is an error there), or
+#: overflows a Python float (math.exp).
+FLOAT_TROUBLE = ("FloatingPointError", "RuntimeWarning", "OverflowError")
+
+
 def without_float_trouble(name, fn, x, where, fix):
-    """``fn(x)``, failing with a sentence if it overflows, divides by zero or makes a NaN."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", RuntimeWarning)
-        with np.errstate(over="raise", invalid="raise", divide="raise"):
-            try:
-                return fn(x)
-            except (FloatingPointError, RuntimeWarning, OverflowError) as exc:
-                fail(f"{name} hit a floating-point problem ({type(exc).__name__}: {exc}) on inputs {where}; {fix}")
+    """``fn(x)`` in the worker, failing with a sentence if it overflows, divides by zero or makes a NaN."""
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # forwarded to the worker
+        try:
+            return fn(x)
+        except LearnerRaised as exc:
+            if exc.type_name not in FLOAT_TROUBLE:
+                raise
+            text = exc.text.strip().splitlines()[0] if exc.text.strip() else "no message"
+            line = describe_frames(exc.frames)
+            fail(f"{name} hit a floating-point problem ({exc.type_name}: {text}) on inputs {where}"
+                 f"{' (' + line + ')' if line else ''}; {fix}")
 
 
 def quietly(fn, *args):
     """Call learner code with floating-point warnings silenced (value checks, not stability checks)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with np.errstate(all="ignore"):
-            return fn(*args)
+    with np.errstate(all="ignore"):  # forwarded to the worker
+        return fn(*args)
 
 
 def check_layers(layers, name, first_in, last_out, *, min_layers=1):
@@ -190,10 +206,7 @@ XOR_TRUTH = np.array([0, 1, 1, 0])
 
 
 def train(day02, X, y, epochs, learning_rate):
-    result = day02.perceptron_train(X, y, epochs, learning_rate)
-    if not isinstance(result, tuple) or len(result) != 3:
-        fail("perceptron_train must return a tuple (w, b, mistakes_per_epoch).")
-    w, b, mistakes = result
+    w, b, mistakes = day02.perceptron_train(X, y, epochs, learning_rate)  # a tuple of 3, or a sentence
     if np.ndim(b) != 0:
         fail(f"b must be a single number, but has shape {np.shape(b)}; the perceptron has one bias.")
     mistakes = np.asarray(mistakes)
@@ -210,6 +223,10 @@ def test_perceptron_hand_trace(day02):
         w, b, mistakes = train(day02, X, y, epochs, 0.5)
         context = (f" after {epochs} epoch{'s' if epochs > 1 else ''} on the three-example fixture with learning rate 0.5 "
                    f"(traced by hand in the suite)")
+        if epochs > 1 and np.array_equal(mistakes.astype(float), np.cumsum(mistakes_hand)):
+            fail(f"mistakes_per_epoch is {mistakes.tolist()}, the running total of the expected "
+                 f"{[int(m) for m in mistakes_hand]}{context}; count each epoch's mistakes on their own "
+                 f"(set the count to 0 at the start of every epoch).")
         expect_array("mistakes_per_epoch", mistakes.astype(float), np.array(mistakes_hand), context=context)
         expect_array("w", w, np.array(w_hand), context=context)
         expect_scalar("b", b, b_hand, context=context)
@@ -293,13 +310,14 @@ def random_layers(gen, sizes):
     return [(gen.standard_normal((m, n)), gen.standard_normal(n)) for m, n in zip(sizes[:-1], sizes[1:])]
 
 
-ACTIVATIONS = {"relu": trusted_relu, "tanh": np.tanh, "square": np.square}
+#: Activations handed to the learner's mlp_forward (the worker knows each by name) and their judge-side twins.
+ACTIVATIONS = {"relu": (probes.relu, trusted_relu), "tanh": (np.tanh, np.tanh), "square": (np.square, np.square)}
 
 
 @exercise("day02.mlp_forward")
 def test_mlp_forward_hand_values(day02):
     X, layers, expected = hand_mlp()
-    expect_array("scores", day02.mlp_forward(X, layers, trusted_relu), expected,
+    expect_array("scores", day02.mlp_forward(X, layers, probes.relu), expected,
                  context=" for the hand-worked 2 -> 3 -> 2 ReLU network (the scores may be negative: "
                          "no activation after the last layer)")
 
@@ -308,7 +326,8 @@ def test_mlp_forward_hand_values(day02):
 def test_mlp_forward_single_layer_is_linear(day02, rng):
     X = rng.standard_normal((6, 4))
     W, b = rng.standard_normal((4, 3)), rng.standard_normal(3)
-    expect_array("scores", day02.mlp_forward(X, [(W, b)], trusted_relu), X @ W + b,
+    expected = X @ W + b  # before the call, so an in-place change is reported by its own check, not here
+    expect_array("scores", day02.mlp_forward(X, [(W, b)], probes.relu), expected,
                  context=" for a network with a single layer, which is just X @ W + b (no activation anywhere)")
 
 
@@ -318,7 +337,9 @@ def test_mlp_forward_deep_non_square(day02, name):
     gen = np.random.default_rng(22)
     X = gen.standard_normal((5, 4))
     layers = random_layers(gen, [4, 6, 3, 7, 2])
-    expect_array("scores", day02.mlp_forward(X, layers, ACTIVATIONS[name]), trusted_forward(X, layers, ACTIVATIONS[name]),
+    sent, trusted = ACTIVATIONS[name]
+    expected = trusted_forward(X, layers, trusted)  # before the call, which could change the layers in place
+    expect_array("scores", day02.mlp_forward(X, layers, sent), expected,
                  context=f" for a 4 -> 6 -> 3 -> 7 -> 2 network with activation {name} between the layers")
 
 
@@ -328,7 +349,7 @@ def test_mlp_forward_leaves_inputs_alone(day02, rng):
     layers = random_layers(rng, [4, 5, 2])
     X_before = X.copy()
     copies = [(W.copy(), b.copy()) for W, b in layers]
-    day02.mlp_forward(X, layers, trusted_relu)
+    day02.mlp_forward(X, layers, probes.relu)
     expect_unchanged("X", X_before, X)
     for k, ((W, b), (W0, b0)) in enumerate(zip(layers, copies)):
         expect_unchanged(f"W of layer {k}", W0, W)
@@ -354,11 +375,12 @@ def test_collapse_linear_equals_the_stack(day02, sizes):
     gen = np.random.default_rng(len(sizes))
     layers = random_layers(gen, list(sizes))
     X = gen.standard_normal((7, sizes[0]))
+    expected = trusted_forward(X, layers, identity)  # before the call, which could change the layers in place
     W, b = day02.collapse_linear(layers)
     context = f" for a linear stack {' -> '.join(map(str, sizes))}"
     expect_array("W.shape", np.array(np.shape(W)), np.array([sizes[0], sizes[-1]]), context=context)
     expect_array("b.shape", np.array(np.shape(b)), np.array([sizes[-1]]), context=context)
-    expect_array("X @ W + b", X @ W + b, trusted_forward(X, layers, identity),
+    expect_array("X @ W + b", X @ W + b, expected,
                  context=context + ", compared with running the layers one after another")
 
 
@@ -388,10 +410,6 @@ def test_xor_network_truth_table(day02):
 
 
 # -- ReLU interpolation --------------------------------------------------------------------------
-def cubic(t):
-    return 0.5 * t ** 3 - t + 2.0
-
-
 def interpolant(day02, f, a, b, n):
     layers = check_layers(day02.relu_interpolant(f, a, b, n), f"relu_interpolant(f, {a}, {b}, {n})", 1, 1, min_layers=2)
     if len(layers) != 2:
@@ -401,7 +419,7 @@ def interpolant(day02, f, a, b, n):
 
 
 @exercise("day02.relu_interpolant")
-@pytest.mark.parametrize("f, a, b, n", [(np.cos, -1.0, 2.0, 5), (cubic, 0.0, 3.0, 3), (np.cos, 0.5, 1.5, 1)],
+@pytest.mark.parametrize("f, a, b, n", [(np.cos, -1.0, 2.0, 5), (probes.cubic, 0.0, 3.0, 3), (np.cos, 0.5, 1.5, 1)],
                          ids=["cos 5 pieces", "cubic 3 pieces", "cos 1 piece"])
 def test_relu_interpolant_is_exact_at_the_knots(day02, f, a, b, n):
     g = interpolant(day02, f, a, b, n)
@@ -413,9 +431,9 @@ def test_relu_interpolant_is_exact_at_the_knots(day02, f, a, b, n):
 @exercise("day02.relu_interpolant")
 def test_relu_interpolant_is_linear_between_knots(day02):
     a, b, n = -1.0, 2.0, 4
-    g = interpolant(day02, cubic, a, b, n)
+    g = interpolant(day02, probes.cubic, a, b, n)
     knots = np.linspace(a, b, n + 1)
-    values = cubic(knots)
+    values = probes.cubic(knots)
     s = np.array([0.25, 0.5, 0.75])
     points = (knots[:-1, None] + s * (knots[1] - knots[0])).ravel()
     expected = ((1 - s) * values[:-1, None] + s * values[1:, None]).ravel()
@@ -427,11 +445,11 @@ def test_relu_interpolant_is_linear_between_knots(day02):
 @exercise("day02.relu_interpolant")
 @pytest.mark.parametrize("n", [1, 4])
 def test_relu_interpolant_reproduces_a_line(day02, n):
-    line = lambda t: 3.0 * np.asarray(t) - 1.0  # noqa: E731
-    g = interpolant(day02, line, 0.5, 2.5, n)
+    g = interpolant(day02, probes.line, 0.5, 2.5, n)
     t = np.linspace(0.5, 2.5, 41)
-    expect_array("net(t)", g(t), line(t),
-                 context=f" for f(t) = 3t - 1 on [0.5, 2.5] with {n} pieces (a line is its own interpolant)")
+    expect_array("net(t)", g(t), probes.line(t),
+                 context=f" for f(t) = 3t - 1 on [0.5, 2.5] with {n} piece{'s' if n > 1 else ''} "
+                         f"(a line is its own interpolant)")
 
 
 @exercise("day02.relu_interpolant")

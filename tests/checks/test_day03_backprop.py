@@ -4,16 +4,31 @@ import math
 import numpy as np
 import pytest
 
+from grader.judge import describe_value, unpack
+from grader.sandbox.client import LearnerRaised
+
+from ..probes import day03_backprop as probes
+from ..probes.day03_backprop import OPERATOR_EXPRESSIONS, random_program
 from .expect import expect_array, expect_scalar, expect_unchanged, fail, shapes
-from .gradcheck import (GRAD_ATOL, GRAD_TOL, H, LOSS_ATOL, VALUE_RTOL, check_gradients, numerical_gradient,
-                        numerical_gradient_array, rel_error)
+from .gradcheck import GRAD_ATOL, GRAD_TOL, H, LOSS_ATOL, VALUE_RTOL, check_gradients, numerical_gradient_of, rel_error
 
 exercise = pytest.mark.exercise
+
+#: What each function returns: a tuple of these values (unpacked by the judge, with a sentence if not).
+RETURNS = {
+    "affine_forward": "(out, cache)", "affine_backward": "(dx, dW, db)",
+    "relu_forward": "(out, cache)", "relu_backward": "dx",
+    "sigmoid_forward": "(out, cache)", "sigmoid_backward": "dx",
+    "tanh_forward": "(out, cache)", "tanh_backward": "dx",
+    "softmax_loss": "(loss, dscores)", "svm_loss": "(loss, dscores)",
+    "affine_relu_forward": "(out, cache)", "affine_relu_backward": "(dx, dW, db)",
+}
 
 
 @pytest.fixture
 def day03(impl):
-    return impl.module("day03_backprop")
+    """The learner's day03_backprop module, run in the sandboxed worker."""
+    return impl.module("day03_backprop", returns=RETURNS)
 
 
 # -- fixtures ---------------------------------------------------------------------------------
@@ -89,6 +104,17 @@ def backward_names(kinds):
     return pytest.mark.parametrize("kind", [pytest.param(k, marks=exercise(f"day03.{k}_backward"), id=k) for k in kinds])
 
 
+def expect_inputs_unchanged_by_forward_backward(day03, kind, inputs, names, dout):
+    """Run ``{kind}_forward`` then ``{kind}_backward`` on the same objects in the worker (as a network
+    would: the cache may share the inputs) and check that neither changed an input or dout."""
+    after = day03.probe(probes.inputs_after_forward_backward, kind, inputs, dout)
+    if "forward returned" in after:
+        unpack(after["forward returned"], RETURNS[f"{kind}_forward"], f"`{kind}_forward`")
+    for name, before, changed in zip(names, inputs, after["inputs"]):
+        expect_unchanged(name, before, changed)
+    expect_unchanged("dout", dout, after["dout"])
+
+
 def hand_scores():
     """The Day 1 worked fixture, as scores: [[1, 2.5, 2.5], [0, -0.5, -2.5]] with y = [0, 2].
 
@@ -161,21 +187,18 @@ def test_affine_backward_gradient(day03, x_shape):
     x, W, b, dout = random_affine(seed=5, x_shape=x_shape, M=3)
     _, cache = day03.affine_forward(x, W, b)
     dx, dW, db = day03.affine_backward(dout, cache)
+    forward, args = day03.affine_forward, (x, W, b)  # numerical gradients of sum(forward(x, W, b)[0] * dout)
     check_gradients([
-        ("dx", dx, numerical_gradient_array(lambda v: day03.affine_forward(v, W, b)[0], x.copy(), dout)),
-        ("dW", dW, numerical_gradient_array(lambda v: day03.affine_forward(x, v, b)[0], W.copy(), dout)),
-        ("db", db, numerical_gradient_array(lambda v: day03.affine_forward(x, W, v)[0], b.copy(), dout)),
+        ("dx", dx, numerical_gradient_of(forward, args, wrt=0, output=0, dout=dout)),
+        ("dW", dW, numerical_gradient_of(forward, args, wrt=1, output=0, dout=dout)),
+        ("db", db, numerical_gradient_of(forward, args, wrt=2, output=0, dout=dout)),
     ], context=inputs(x=x, W=W, dout=dout))
 
 
 @exercise("day03.affine_backward")
 def test_affine_backward_leaves_inputs_alone(day03):
     x, W, b, dout = random_affine()
-    copies = [a.copy() for a in (x, W, b, dout)]
-    _, cache = day03.affine_forward(x, W, b)
-    day03.affine_backward(dout, cache)
-    for label, before, after in zip(("x", "W", "b", "dout"), copies, (x, W, b, dout)):
-        expect_unchanged(label, before, after)
+    expect_inputs_unchanged_by_forward_backward(day03, "affine", (x, W, b), ("x", "W", "b"), dout)
 
 
 # -- activations ------------------------------------------------------------------------------------
@@ -238,7 +261,7 @@ def test_activation_backward_gradient(day03, kind, x_shape):
     forward = getattr(day03, f"{kind}_forward")
     _, cache = forward(x)
     dx = getattr(day03, f"{kind}_backward")(dout, cache)
-    check_gradients([("dx", dx, numerical_gradient_array(lambda v: forward(v)[0], x.copy(), dout))],
+    check_gradients([("dx", dx, numerical_gradient_of(forward, (x,), wrt=0, output=0, dout=dout))],
                     context=f" of {kind} for x {x.shape}, dout {dout.shape}")
 
 
@@ -261,11 +284,7 @@ def test_tanh_backward_hand_values(day03):
 @backward_names(["relu", "sigmoid", "tanh"])
 def test_activation_backward_leaves_inputs_alone(day03, kind, rng):
     x, dout = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
-    copies = (x.copy(), dout.copy())
-    _, cache = getattr(day03, f"{kind}_forward")(x)
-    getattr(day03, f"{kind}_backward")(dout, cache)
-    expect_unchanged("x", copies[0], x)
-    expect_unchanged("dout", copies[1], dout)
+    expect_inputs_unchanged_by_forward_backward(day03, kind, (x,), ("x",), dout)
 
 
 # -- losses on scores ----------------------------------------------------------------------------------
@@ -309,7 +328,7 @@ def test_loss_gradient(day03, name):
     scores, y = random_scores(seed=8, N=6, C=4)
     loss_fn = getattr(day03, name)
     _, dscores = loss_fn(scores, y)
-    check_gradients([("dscores", dscores, numerical_gradient(lambda s: loss_fn(s, y)[0], scores.copy()))],
+    check_gradients([("dscores", dscores, numerical_gradient_of(loss_fn, (scores, y), wrt=0, output=0))],
                     batch_size=scores.shape[0], context=inputs(scores=scores))
 
 
@@ -380,27 +399,21 @@ def test_affine_relu_backward_gradient(day03):
     x, W, b, dout = random_affine(seed=2, x_shape=(4, 3, 2), M=5)
     _, cache = day03.affine_relu_forward(x, W, b)
     dx, dW, db = day03.affine_relu_backward(dout, cache)
-    forward = day03.affine_relu_forward
+    forward, args = day03.affine_relu_forward, (x, W, b)  # numerical gradients of sum(forward(x, W, b)[0] * dout)
     check_gradients([
-        ("dx", dx, numerical_gradient_array(lambda v: forward(v, W, b)[0], x.copy(), dout)),
-        ("dW", dW, numerical_gradient_array(lambda v: forward(x, v, b)[0], W.copy(), dout)),
-        ("db", db, numerical_gradient_array(lambda v: forward(x, W, v)[0], b.copy(), dout)),
+        ("dx", dx, numerical_gradient_of(forward, args, wrt=0, output=0, dout=dout)),
+        ("dW", dW, numerical_gradient_of(forward, args, wrt=1, output=0, dout=dout)),
+        ("db", db, numerical_gradient_of(forward, args, wrt=2, output=0, dout=dout)),
     ], context=inputs(x=x, W=W, dout=dout))
 
 
 # -- Value ----------------------------------------------------------------------------------------------
+# The expressions are defined in tests/probes/day03_backprop.py, where the worker builds them from the
+# learner's Value; here the judge evaluates the same definitions on plain floats.
 class FloatOps:
     """The suite's plain-float twin of Value's methods, to evaluate an expression without autograd."""
     exp, log, tanh = staticmethod(math.exp), staticmethod(math.log), staticmethod(math.tanh)
     relu = staticmethod(lambda t: t if t > 0 else 0.0)
-
-
-class ValueOps:
-    """The same operations called as Value methods."""
-    exp = staticmethod(lambda v: v.exp())
-    log = staticmethod(lambda v: v.log())
-    tanh = staticmethod(lambda v: v.tanh())
-    relu = staticmethod(lambda v: v.relu())
 
 
 def numerical_partials(expr, point):
@@ -414,23 +427,42 @@ def numerical_partials(expr, point):
     return partials
 
 
+def number(name, value, context=""):
+    """A number the learner's Value holds (its data or grad) as a float; a sentence when it is something else."""
+    if isinstance(value, (int, float)) or (isinstance(value, np.ndarray) and value.ndim == 0
+                                           and value.dtype.kind in "biuf"):
+        return float(value)
+    fail(f"{name} is {describe_value(value)}, not a number{context}; data and grad must hold plain floats.")
+
+
 SHARED_HINT = (" This graph reuses nodes: each use must add its contribution (grad +=, never =), and backward() "
                "must run a node's _backward only after every node that uses it (reverse topological order, "
                "each node once).")
 
 
-def check_value_expression(day03, label, expr, point, names="abc", hint=""):
-    """Build ``expr`` from Values at ``point``, call backward, and compare data and every leaf's grad."""
-    leaves = [day03.Value(v) for v in point]
-    out = expr(ValueOps, *leaves)
+def check_value_expression(day03, label, description, point, names="abc", hint=""):
+    """Build an expression from Values at ``point`` in the worker, call backward, and compare data and
+    every leaf's grad with the judge's own evaluation; ``description`` is an expression id of
+    ``probes.EXPRESSIONS`` or a random program (see ``probes.random_program``)."""
+    expr = probes.expression(description)
     where = f" for {label} at " + ", ".join(f"{n} = {v:g}" for n, v in zip(names, point))
-    if not isinstance(out, day03.Value):
-        fail(f"the expression returned {type(out).__name__}, not a Value{where}; every operation must return a new Value.")
-    expect_scalar("out.data", out.data, expr(FloatOps, *point), rtol=VALUE_RTOL, context=where)
-    out.backward()
+    try:
+        found = day03.probe(probes.value_expression, description, point)
+    except LearnerRaised as exc:
+        # Building the expression or backward() raised. Judge the forward pass first (the chain
+        # rule's order), and say which of the two raised.
+        try:
+            forward = day03.probe(probes.value_expression, description, point, backward=False)
+        except LearnerRaised as again:
+            again.call = f"building the expression from your Values{where}"
+            raise again from None
+        check_value_data(forward, expr, point, where)
+        exc.call = f"out.backward(){where}"
+        raise
+    check_value_data(found, expr, point, where)
     checked = []
-    for name, leaf, numerical in zip(names, leaves, numerical_partials(expr, point)):
-        grad = float(leaf.grad)
+    for name, grad, numerical in zip(names, found["grads"], numerical_partials(expr, point)):
+        grad = number(f"{name}.grad", grad, f" after out.backward(){where}")
         error = 0.0 if abs(grad - numerical) <= GRAD_ATOL else rel_error(grad, numerical)
         if error > GRAD_TOL:
             others = f" ({', '.join(checked)} {'is' if len(checked) == 1 else 'are'} right)" if checked else ""
@@ -439,132 +471,60 @@ def check_value_expression(day03, label, expr, point, names="abc", hint=""):
         checked.append(f"{name}.grad")
 
 
-#: One expression per operator, with plain numbers on either side; a = 0.7, b = -1.3. Most multiply by
-#: another Value, so the operator's _backward sees an out.grad other than 1 (the chain rule shows).
-OPERATOR_EXPRESSIONS = {
-    "a + b": lambda o, a, b: a + b,
-    "a - b": lambda o, a, b: a - b,
-    "a * b": lambda o, a, b: a * b,
-    "a / b": lambda o, a, b: a / b,
-    "a ** 3 + b": lambda o, a, b: a ** 3 + b,
-    "b ** 2 * a ** -0.5": lambda o, a, b: b ** 2 * a ** -0.5,
-    "-a * b": lambda o, a, b: -a * b,
-    "(a + 2) * (3 + b)": lambda o, a, b: (a + 2) * (3 + b),
-    "(a - 2) * (3 - b)": lambda o, a, b: (a - 2) * (3 - b),
-    "2 * a + (b * 3) * a": lambda o, a, b: 2 * a + (b * 3) * a,
-    "(a / 4) * (2 / b)": lambda o, a, b: (a / 4) * (2 / b),
-    "exp(a) * b": lambda o, a, b: o.exp(a) * b,
-    "log(a) * b": lambda o, a, b: o.log(a) * b,
-    "tanh(a) * b": lambda o, a, b: o.tanh(a) * b,
-    "relu(a) * 2 + relu(b) * a": lambda o, a, b: o.relu(a) * 2 + o.relu(b) * a,
-}
+def check_value_data(found, expr, point, where):
+    """The expression's result is a Value whose data is the judge's float evaluation."""
+    if not found["is_value"]:
+        fail(f"the expression returned {found['type']}, not a Value{where}; every operation must return a new Value.")
+    expect_scalar("out.data", number("out.data", found["data"], where), expr(FloatOps, *point), rtol=VALUE_RTOL,
+                  context=where)
 
 
 @exercise("day03.Value")
 def test_value_leaf(day03):
-    a = day03.Value(3.0)
-    expect_scalar("Value(3.0).data", a.data, 3.0)
-    expect_scalar("Value(3.0).grad", a.grad, 0.0, context=" before any backward pass (it must start at 0.0)")
+    a = day03.probe(probes.value_leaf, 3.0)
+    expect_scalar("Value(3.0).data", number("Value(3.0).data", a["data"]), 3.0)
+    expect_scalar("Value(3.0).grad", number("Value(3.0).grad", a["grad"]), 0.0,
+                  context=" before any backward pass (it must start at 0.0)")
 
 
 @exercise("day03.Value")
 @pytest.mark.parametrize("label", list(OPERATOR_EXPRESSIONS))
 def test_value_operator(day03, label):
-    check_value_expression(day03, label, OPERATOR_EXPRESSIONS[label], (0.7, -1.3))
+    check_value_expression(day03, label, label, (0.7, -1.3))
 
 
 @exercise("day03.Value")
 def test_value_backward_seeds_the_output(day03):
-    a, b = day03.Value(2.0), day03.Value(-3.0)
-    out = a * b
-    out.backward()
-    expect_scalar("out.grad", out.grad, 1.0, context=" after out.backward() (dL/dL = 1 seeds the pass)")
-    expect_scalar("a.grad", a.grad, -3.0, context=" for out = a * b with a = 2, b = -3")
-    expect_scalar("b.grad", b.grad, 2.0, context=" for out = a * b with a = 2, b = -3")
+    found = day03.probe(probes.value_product, 2.0, -3.0)
+    context = " for out = a * b with a = 2, b = -3"
+    expect_scalar("out.grad", number("out.grad", found["out.grad"], context), 1.0,
+                  context=" after out.backward() (dL/dL = 1 seeds the pass)")
+    expect_scalar("a.grad", number("a.grad", found["a.grad"], context), -3.0, context=context)
+    expect_scalar("b.grad", number("b.grad", found["b.grad"], context), 2.0, context=context)
 
 
 @exercise("day03.Value")
 def test_value_reused_node(day03):
     # c = (a + a)^2 = 4 a^2, so dc/da = 8 a = 12 at a = 1.5, and dc/db = 2 b = 6.
-    a = day03.Value(1.5)
-    b = a + a
-    c = b * b
-    c.backward()
+    found = day03.probe(probes.value_reused_node, 1.5)
     context = " for b = a + a; c = b * b at a = 1.5"
-    expect_scalar("c.data", c.data, 9.0, context=context)
-    expect_scalar("b.grad", b.grad, 6.0, context=context + " (b is used twice by c = b * b: both uses contribute)")
-    expect_scalar("a.grad", a.grad, 12.0, context=context + " (a is used twice by b = a + a, and b twice by c = b * b: every use contributes exactly once)")
-
-
-def node_used_several_times(o, a, b):
-    d = a * b
-    return d + d * d + o.tanh(d) - d / 3
-
-
-def diamond(o, x, y):
-    # a feeds both b and c, which meet again in d: a diamond around an inner node.
-    a = x * y
-    b = a + 1
-    c = o.tanh(a)
-    return b * c
+    expect_scalar("c.data", number("c.data", found["c.data"], context), 9.0, context=context)
+    expect_scalar("b.grad", number("b.grad", found["b.grad"], context), 6.0,
+                  context=context + " (b is used twice by c = b * b: both uses contribute)")
+    expect_scalar("a.grad", number("a.grad", found["a.grad"], context), 12.0,
+                  context=context + " (a is used twice by b = a + a, and b twice by c = b * b: every use contributes exactly once)")
 
 
 @exercise("day03.Value")
 def test_value_node_used_several_times(day03):
-    check_value_expression(day03, "d = a * b; out = d + d * d + tanh(d) - d / 3", node_used_several_times, (0.6, -0.9),
-                           hint=SHARED_HINT)
+    check_value_expression(day03, "d = a * b; out = d + d * d + tanh(d) - d / 3", "node_used_several_times",
+                           (0.6, -0.9), hint=SHARED_HINT)
 
 
 @exercise("day03.Value")
 def test_value_diamond(day03):
-    check_value_expression(day03, "a = x * y; out = (a + 1) * tanh(a), a diamond", diamond, (0.8, 0.5), names="xy",
+    check_value_expression(day03, "a = x * y; out = (a + 1) * tanh(a), a diamond", "diamond", (0.8, 0.5), names="xy",
                            hint=SHARED_HINT)
-
-
-#: Building blocks of the random expressions: safe on every real input (log and division see
-#: only positive numbers, exp only non-positive ones).
-RANDOM_OPS = [
-    ("{a} + {b}", lambda o, a, b: a + b),
-    ("{a} - {b}", lambda o, a, b: a - b),
-    ("{a} * {b}", lambda o, a, b: a * b),
-    ("{a} / (1 + {b} * {b})", lambda o, a, b: a / (1 + b * b)),
-    ("2.0 / (1.0 + {a} * {a})", lambda o, a, b: 2.0 / (1.0 + a * a)),
-    ("1.5 - {a}", lambda o, a, b: 1.5 - a),
-    ("0.5 * {a} + {b} / 4", lambda o, a, b: 0.5 * a + b / 4),
-    ("{a} ** 2 - {b}", lambda o, a, b: a ** 2 - b),
-    ("({a} * {a} + 1) ** 0.5", lambda o, a, b: (a * a + 1) ** 0.5),
-    ("-{a}", lambda o, a, b: -a),
-    ("exp(-({a} * {a}))", lambda o, a, b: o.exp(-(a * a))),
-    ("log({a} * {a} + 1)", lambda o, a, b: o.log(a * a + 1)),
-    ("tanh({a})", lambda o, a, b: o.tanh(a)),
-    ("relu({a}) + {b}", lambda o, a, b: o.relu(a) + b),
-]
-
-
-def random_expression(seed, num_leaves=3, num_steps=10):
-    """A random program over the leaves, its text, and the point to evaluate it at.
-
-    The first operand of each step comes from the latest nodes and the second from any node,
-    so nodes get reused and paths split and meet again (diamonds).
-    """
-    gen = np.random.default_rng(seed)
-    program = []
-    for step in range(num_steps):
-        size = num_leaves + step
-        low = max(0, size - 4)
-        program.append((int(gen.integers(len(RANDOM_OPS))), int(gen.integers(low, size)), int(gen.integers(size))))
-    point = tuple(float(v) for v in gen.uniform(-1.5, 1.5, num_leaves))
-    labels = list("abc"[:num_leaves]) + [f"n{k}" for k in range(1, num_steps + 1)]
-    text = "; ".join(f"{labels[num_leaves + k]} = " + RANDOM_OPS[op][0].format(a=labels[i], b=labels[j])
-                     for k, (op, i, j) in enumerate(program))
-    text += f"; out = {labels[-1]} * {labels[-2]} + {labels[-3]}"
-
-    def expr(o, *leaves):
-        nodes = list(leaves)
-        for op, i, j in program:
-            nodes.append(RANDOM_OPS[op][1](o, nodes[i], nodes[j]))
-        return nodes[-1] * nodes[-2] + nodes[-3]
-    return expr, point, text
 
 
 #: Seeds whose expressions reach every leaf (each leaf's gradient is far from 0).
@@ -574,29 +534,28 @@ RANDOM_SEEDS = [2, 5, 11, 12, 15, 16]
 @exercise("day03.Value")
 @pytest.mark.parametrize("seed", RANDOM_SEEDS)
 def test_value_random_expression(day03, seed):
-    expr, point, text = random_expression(seed)
-    check_value_expression(day03, f"the random expression {text}", expr, point, hint=SHARED_HINT)
+    program, point, text = random_program(seed)
+    check_value_expression(day03, f"the random expression {text}", program, point, hint=SHARED_HINT)
 
 
 @exercise("day03.Value")
 @pytest.mark.parametrize("x,expected_grad", [(0.0, 0.0), (-2.0, 0.0), (3.0, 1.0)], ids=["at 0", "negative", "positive"])
 def test_value_relu_gradient(day03, x, expected_grad):
-    a = day03.Value(x)
-    out = a.relu()
-    out.backward()
-    expect_scalar("relu(a).data", out.data, max(x, 0.0), context=f" for a = {x}")
-    expect_scalar("a.grad", a.grad, expected_grad, context=f" for relu(a) at a = {x} (the kata's ReLU has derivative 0 at exactly 0)")
+    found = day03.probe(probes.value_relu, x)
+    context = f" for relu(a) at a = {x}"
+    expect_scalar("relu(a).data", number("relu(a).data", found["data"], context), max(x, 0.0), context=f" for a = {x}")
+    expect_scalar("a.grad", number("a.grad", found["grad"], context), expected_grad,
+                  context=f" for relu(a) at a = {x} (the kata's ReLU has derivative 0 at exactly 0)")
 
 
 @exercise("day03.Value")
 def test_value_records_its_graph(day03):
-    a, b = day03.Value(2.0), day03.Value(5.0)
-    c = a * b
-    children = getattr(c, "_prev", None)
-    if children is None or {id(v) for v in children} != {id(a), id(b)}:
+    found = day03.probe(probes.value_graph_record)
+    children = found["c._prev"]
+    if not isinstance(children, list) or set(children) != {"a", "b"}:
         fail("c = a * b must remember its operands in c._prev (a tuple or set holding a and b); "
              "backward() walks the graph through it, and the day's figure draws it.")
-    if tuple(getattr(a, "_prev", ())) != ():
+    if found["a._prev"] != []:
         fail("a leaf Value(2.0) must have an empty _prev.")
-    if not isinstance(getattr(c, "_op", None), str):
+    if found["c._op"] is None:
         fail("c = a * b must record its operation in c._op as a string, for example '*'.")

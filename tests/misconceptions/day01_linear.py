@@ -1,7 +1,6 @@
 """Known-buggy versions of Day 1, planted as patches of solutions/day01_linear.py."""
-import numpy as np
-
 from grader.catalog import mutant
+from tests.probes import day01_linear as probes
 
 _SVM_NAIVE, _SVM_VEC = "day01.svm_loss_naive", "day01.svm_loss_vectorized"
 _SM_NAIVE, _SM_VEC = "day01.softmax_loss_naive", "day01.softmax_loss_vectorized"
@@ -122,56 +121,13 @@ MUTANTS = [
 ]
 
 
-# -- probes: fixed inputs whose outputs tell the mistakes apart -------------------------------
-def _inputs(seed=5, N=6, D=4, C=3):
-    gen = np.random.default_rng(seed)
-    return gen.standard_normal((D, C)), gen.standard_normal(C), gen.standard_normal((N, D)), gen.integers(0, C, N)
-
-
-def _probe_loss(name):
-    def probe(module):
-        loss_fn = getattr(module, name)
-        W, b, X, y = _inputs()
-        loss, dW, db = loss_fn(W, b, X, y, 0.7)
-        out = {"loss": loss, "dW": dW, "db": db}
-        # A batch mixing huge and ordinary scores separates the stability mistakes.
-        W_big = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]])
-        with np.errstate(all="ignore"):
-            out["loss on scores [1000, 0, -1000] and [1, 2, 3]"] = loss_fn(W_big, np.zeros(3), np.eye(2), np.array([2, 0]), 0.0)[0]
-            # Overflow breaks even the likely class; underflow only the unlikely ones.
-            out["loss on scores [1000, 0, -1000], class 0 correct"] = loss_fn(W_big[:1], np.zeros(3), np.eye(1), np.array([0]), 0.0)[0]
-        return out
-    return probe
-
-
-def _probe_scores(module):
-    W, b, X, _ = _inputs()
-    return {"scores": module.linear_scores(X, W, b)}
-
-
-def _probe_predict(module):
-    W, b, X, _ = _inputs(N=5, D=4, C=3)
-    return {"y_pred": module.predict(W, b, X)}
-
-
-def _quadratic_loss(W, b, X, y, reg):
-    """A smooth loss pulling the scores towards one-hot targets: distinct gradients for W and b."""
-    targets = np.eye(W.shape[1])[y]
-    residual = X @ W + b - targets
-    n = X.shape[0]
-    return 0.5 * np.sum(residual ** 2) / n + 0.5 * reg * np.sum(W * W), X.T @ residual / n + reg * W, residual.sum(0) / n
-
-
-def _probe_train(module):
-    W0, _, X, y = _inputs(N=20, D=3, C=3)
-    W, b, history = module.train_linear_classifier(X, y, _quadratic_loss, 0.1, 0.01, 25, 8, np.random.default_rng(0))
-    return {"W": W, "b": b, "loss_history": np.asarray(history, dtype=float)}
-
-
+# -- probes: the day's catalog probes (tests/probes/day01_linear.py) tell the mistakes apart --
 PROBES = {
-    "day01.linear_scores": _probe_scores,
-    "day01.predict": _probe_predict,
-    "day01.train_linear_classifier": _probe_train,
-    **{f"day01.{name}": _probe_loss(name) for name in
-       ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive", "softmax_loss_vectorized")},
+    "day01.linear_scores": probes.catalog_linear_scores,
+    "day01.predict": probes.catalog_predict,
+    "day01.train_linear_classifier": probes.catalog_train_linear_classifier,
+    _SVM_NAIVE: probes.catalog_svm_loss_naive,
+    _SVM_VEC: probes.catalog_svm_loss_vectorized,
+    _SM_NAIVE: probes.catalog_softmax_loss_naive,
+    _SM_VEC: probes.catalog_softmax_loss_vectorized,
 }

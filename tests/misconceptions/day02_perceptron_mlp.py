@@ -1,7 +1,6 @@
 """Known-buggy versions of Day 2, planted as patches of solutions/day02_perceptron_mlp.py."""
-import numpy as np
-
 from grader.catalog import mutant
+from tests.probes import day02_perceptron_mlp as probes
 
 _PERCEPTRON, _MLP, _COLLAPSE = "day02.perceptron_train", "day02.mlp_forward", "day02.collapse_linear"
 _INTERP = "day02.relu_interpolant"
@@ -113,98 +112,14 @@ MUTANTS = [
 ]
 
 
-# -- probes: fixed inputs whose outputs tell the mistakes apart -------------------------------
-_GRID = np.array([-1000.0, -30.0, -2.0, -0.5, 0.0, 0.5, 2.0, 30.0, 1000.0])
-
-
-def _float_trouble(fn, x) -> bool:
-    """True when fn(x) overflows, divides by zero or makes a NaN (raised or warned)."""
-    import warnings
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", RuntimeWarning)
-        with np.errstate(over="raise", invalid="raise", divide="raise"):
-            try:
-                fn(x)
-            except (FloatingPointError, RuntimeWarning, OverflowError):
-                return True
-    return False
-
-
-def _probe_activation(name):
-    def probe(module):
-        fn = getattr(module, name)
-        return {f"{name}(x) at x = {_GRID.tolist()}": fn(_GRID.copy()),
-                "overflow or nan for |x| <= 1000": _float_trouble(fn, _GRID.copy())}
-    return probe
-
-
-def _probe_relu(module):
-    x = np.array([[-2.0, -0.5, 0.0], [0.5, 3.0, -1.0]])
-    out = np.array(module.relu(x), dtype=float, copy=True)
-    return {"relu(x)": out, "x after the call": x}
-
-
-_HAND_X, _HAND_Y = np.array([[-2.0, 2.0], [1.0, 1.0], [-1.0, 0.0]]), np.array([-1, 1, 1])
-_XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-
-
-def _probe_perceptron(module):
-    out = {}
-    for label, X, y, epochs, lr in (("hand fixture", _HAND_X, _HAND_Y, 3, 0.5),
-                                    ("one negative example", np.array([[1.0, 2.0]]), np.array([-1]), 2, 1.0),
-                                    ("XOR", _XOR_X, np.array([-1, 1, 1, -1]), 4, 1.0)):
-        w, b, mistakes = module.perceptron_train(X, y, epochs, lr)
-        out[f"w ({label})"] = w
-        out[f"b ({label})"] = b
-        out[f"mistakes_per_epoch ({label})"] = np.asarray(mistakes, dtype=float)
-    return out
-
-
-def _relu(z):
-    return np.maximum(z, 0.0)
-
-
-def _probe_mlp(module):
-    gen = np.random.default_rng(4)
-    X = gen.standard_normal((5, 3))
-    layers = [(gen.standard_normal((m, n)), gen.standard_normal(n)) for m, n in ((3, 4), (4, 4), (4, 2))]
-    return {"scores (3 -> 4 -> 4 -> 2, relu)": module.mlp_forward(X, layers, _relu),
-            "scores (one layer, relu)": module.mlp_forward(X, layers[:1], _relu)}
-
-
-def _probe_collapse(module):
-    gen = np.random.default_rng(6)
-    layers = [(gen.standard_normal((3, 3)), gen.standard_normal(3)) for _ in range(3)]
-    W, b = module.collapse_linear(layers)
-    return {"W": W, "b": b}
-
-
-def _forward(X, layers):
-    hidden = X
-    for k, (W, b) in enumerate(layers):
-        hidden = hidden @ np.asarray(W, dtype=float) + np.asarray(b, dtype=float)
-        if k < len(layers) - 1:
-            hidden = _relu(hidden)
-    return hidden
-
-
-def _probe_xor(module):
-    return {"scores on [0, 0], [0, 1], [1, 0], [1, 1]": _forward(_XOR_X, module.xor_network())}
-
-
-def _probe_interpolant(module):
-    f = lambda t: np.cos(t) + 0.5 * t  # noqa: E731  (f(a) != 0, curved: every mistake shows)
-    t = np.linspace(-1.0, 2.0, 13).reshape(-1, 1)
-    return {f"net(t), n = {n}": _forward(t, module.relu_interpolant(f, -1.0, 2.0, n)) for n in (2, 3, 6)}
-
-
+# -- probes: the day's catalog probes (tests/probes/day02_perceptron_mlp.py) tell the mistakes apart --
 PROBES = {
-    "day02.sigmoid": _probe_activation("sigmoid"),
-    "day02.tanh": _probe_activation("tanh"),
-    "day02.relu": _probe_relu,
-    _PERCEPTRON: _probe_perceptron,
-    _MLP: _probe_mlp,
-    _COLLAPSE: _probe_collapse,
-    "day02.xor_network": _probe_xor,
-    _INTERP: _probe_interpolant,
+    "day02.sigmoid": probes.catalog_sigmoid,
+    "day02.tanh": probes.catalog_tanh,
+    "day02.relu": probes.catalog_relu,
+    _PERCEPTRON: probes.catalog_perceptron_train,
+    _MLP: probes.catalog_mlp_forward,
+    _COLLAPSE: probes.catalog_collapse_linear,
+    "day02.xor_network": probes.catalog_xor_network,
+    _INTERP: probes.catalog_relu_interpolant,
 }

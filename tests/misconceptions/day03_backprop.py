@@ -1,7 +1,6 @@
 """Known-buggy versions of Day 3, planted as patches of solutions/day03_backprop.py."""
-import numpy as np
-
 from grader.catalog import mutant
+from tests.probes import day03_backprop as probes
 
 _AFF_F, _AFF_B = "day03.affine_forward", "day03.affine_backward"
 _RELU_F, _RELU_B = "day03.relu_forward", "day03.relu_backward"
@@ -173,117 +172,19 @@ MUTANTS = [
 ]
 
 
-# -- probes: fixed inputs whose outputs tell the mistakes apart -------------------------------------
-def _affine_inputs(seed=13):
-    gen = np.random.default_rng(seed)
-    return gen.standard_normal((3, 2, 2)), gen.standard_normal((4, 5)), gen.standard_normal(5), gen.standard_normal((3, 5))
-
-
-def _probe_affine_forward(module):
-    x, W, b, _ = _affine_inputs()
-    out, _ = module.affine_forward(x, W, b)
-    return {"out": out}
-
-
-def _probe_affine_backward(module):
-    x, W, b, dout = _affine_inputs()
-    _, cache = module.affine_forward(x, W, b)
-    dx, dW, db = module.affine_backward(dout, cache)
-    return {"dx": dx, "dW": dW, "db": db}
-
-
-def _activation_inputs():
-    """Exact zeros, negatives and positives, as in the checks."""
-    x = np.array([[-1.5, 0.0, 2.0, 0.3], [0.0, 3.0, -0.5, -2.0]])
-    dout = np.array([[1.0, 2.0, 3.0, -1.0], [4.0, 5.0, 6.0, 0.5]])
-    return x, dout
-
-
-def _probe_forward(name):
-    def probe(module):
-        x, _ = _activation_inputs()
-        out, _ = getattr(module, f"{name}_forward")(x)
-        return {"out": np.array(out, copy=True), "x after the call": x}
-    return probe
-
-
-def _probe_backward(name):
-    def probe(module):
-        x, dout = _activation_inputs()
-        _, cache = getattr(module, f"{name}_forward")(x)
-        return {"dx": getattr(module, f"{name}_backward")(dout, cache)}
-    return probe
-
-
-def _probe_softmax(module):
-    gen = np.random.default_rng(21)
-    scores, y = gen.standard_normal((5, 4)), gen.integers(0, 4, 5)
-    loss, dscores = module.softmax_loss(scores, y)
-    out = {"loss": loss, "dscores": dscores}
-    big = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]])
-    # No shift overflows everywhere; one global shift underflows the small row; log(softmax)
-    # underflows only for the unlikely class 2 of the large row.
-    out["loss on [[1000, 0, -1000], [1, 2, 3]], y = [2, 0]"] = module.softmax_loss(big, np.array([2, 0]))[0]
-    out["loss on [1000, 0, -1000], y = 0"] = module.softmax_loss(big[:1], np.array([0]))[0]
-    out["loss on [1000, 0, -1000], y = 2"] = module.softmax_loss(big[:1], np.array([2]))[0]
-    return out
-
-
-def _probe_svm(module):
-    gen = np.random.default_rng(22)
-    scores, y = gen.standard_normal((5, 4)), gen.integers(0, 4, 5)
-    loss, dscores = module.svm_loss(scores, y)
-    loss2, dscores2 = module.svm_loss(scores, y, delta=2.0)
-    return {"loss": loss, "dscores": dscores, "loss with delta 2": loss2, "dscores with delta 2": dscores2}
-
-
-def _probe_affine_relu_forward(module):
-    x, W, b, _ = _affine_inputs()
-    out, _ = module.affine_relu_forward(x, W, b)
-    return {"out": out}
-
-
-def _probe_affine_relu_backward(module):
-    x, W, b, dout = _affine_inputs()
-    _, cache = module.affine_relu_forward(x, W, b)
-    dx, dW, db = module.affine_relu_backward(dout, cache)
-    return {"dx": dx, "dW": dW, "db": db}
-
-
-def _probe_value(module):
-    V = module.Value
-    out = {}
-
-    def run(name, build, *point):
-        leaves = [V(p) for p in point]
-        result = build(*leaves)
-        result.backward()
-        out[f"{name}: data"] = result.data
-        out[f"{name}: leaf grads"] = np.array([leaf.grad for leaf in leaves], dtype=float)
-
-    run("c = (a + a) * (a + a)", lambda a: (lambda b: b * b)(a + a), 1.5)
-
-    def diamond(x, y):
-        a = x * y
-        return (a + 1) * a.tanh()
-    run("diamond", diamond, 0.8, 0.5)
-
-    def every_op(a, b):
-        d = a * b - b / 4
-        return (d.exp() + (a * a + 1).log()) * (2 - d) + d ** 3 / (1 + b.relu()) - (-a).tanh()
-    run("every operation", every_op, 0.6, 0.9)
-    run("relu at 0", lambda a: a.relu() * 3, 0.0)
-    return out
-
-
+# -- probes: the day's catalog probes (tests/probes/day03_backprop.py) tell the mistakes apart --
 PROBES = {
-    _AFF_F: _probe_affine_forward,
-    _AFF_B: _probe_affine_backward,
-    **{f"day03.{n}_forward": _probe_forward(n) for n in ("relu", "sigmoid", "tanh")},
-    **{f"day03.{n}_backward": _probe_backward(n) for n in ("relu", "sigmoid", "tanh")},
-    _SM: _probe_softmax,
-    _SVM: _probe_svm,
-    _AR_F: _probe_affine_relu_forward,
-    _AR_B: _probe_affine_relu_backward,
-    _VALUE: _probe_value,
+    _AFF_F: probes.catalog_affine_forward,
+    _AFF_B: probes.catalog_affine_backward,
+    _RELU_F: probes.catalog_relu_forward,
+    _RELU_B: probes.catalog_relu_backward,
+    _SIG_F: probes.catalog_sigmoid_forward,
+    _SIG_B: probes.catalog_sigmoid_backward,
+    "day03.tanh_forward": probes.catalog_tanh_forward,
+    _TANH_B: probes.catalog_tanh_backward,
+    _SM: probes.catalog_softmax_loss,
+    _SVM: probes.catalog_svm_loss,
+    _AR_F: probes.catalog_affine_relu_forward,
+    _AR_B: probes.catalog_affine_relu_backward,
+    _VALUE: probes.catalog_value,
 }

@@ -1,7 +1,6 @@
 """Known-buggy versions of Day 4, planted as patches of solutions/day04_gradcheck.py."""
-import numpy as np
-
 from grader.catalog import mutant
+from tests.probes import day04_gradcheck as probes
 
 _NUM, _NUM_ARRAY = "day04.eval_numerical_gradient", "day04.eval_numerical_gradient_array"
 _SPARSE, _NET = "day04.grad_check_sparse", "day04.TwoLayerNet"
@@ -105,80 +104,11 @@ MUTANTS = [
 ]
 
 
-# -- probes: fixed inputs whose outputs tell the mistakes apart -------------------------------
-def _restoration(x, before):
-    return {"x afterwards": x, "x restored bit for bit": bool(np.array_equal(x, before))}
-
-
-def _probe_numerical(module):
-    gen = np.random.default_rng(40)
-    x = gen.standard_normal((3, 4)) * 3  # 3 of these 12 entries do not survive x + h - 2h + h
-    before = x.copy()
-    out = {"grad of sum(sin(x))": module.eval_numerical_gradient(lambda v: np.sum(np.sin(v)), x)}
-    out.update(_restoration(x, before))
-    x = before.copy()
-    out["grad of a function reading x itself"] = module.eval_numerical_gradient(lambda _: np.sum(x ** 3), x)
-    return out
-
-
-def _probe_numerical_array(module):
-    gen = np.random.default_rng(41)
-    x = gen.standard_normal((3, 2)) * 3
-    before = x.copy()
-    df = gen.standard_normal((3, 2))
-    out = {"grad of tanh(x)": module.eval_numerical_gradient_array(np.tanh, x, df)}
-    out.update(_restoration(x, before))
-    x = before.copy()
-    out["grad of f(x) = x.T"] = module.eval_numerical_gradient_array(lambda v: v.T, x, df.T)
-    return out
-
-
-def _probe_rel_error(module):
-    cases = {"[1, 2] vs [1.1, 2]": ([1.0, 2.0], [1.1, 2.0]), "zeros vs zeros": (np.zeros(3), np.zeros(3)),
-             "1 vs -1": (1.0, -1.0), "[1, 1, 1, 1] vs [1, 1, 1, 2]": (np.ones(4), [1.0, 1.0, 1.0, 2.0])}
-    return {label: module.rel_error(a, b) for label, (a, b) in cases.items()}
-
-
-def _probe_sparse(module):
-    gen = np.random.default_rng(42)
-    x = gen.standard_normal((2, 3, 2))
-    before = x.copy()
-    planted = np.exp(x) * (1 + 0.05 * np.arange(1, 13).reshape(x.shape))  # a distinct error per entry
-    rng = np.random.default_rng(7)
-    saved = np.random.get_state()
-    np.random.seed(7)  # a learner drawing from the global state still gives reproducible outputs
-    try:
-        errors = module.grad_check_sparse(lambda v: np.sum(np.exp(v)), x, planted, 6, 1e-5, rng)
-        exact = module.grad_check_sparse(lambda v: np.sum(np.exp(v)), x.copy(), np.exp(x), 4, 1e-5,
-                                         np.random.default_rng(8))
-    finally:
-        np.random.set_state(saved)
-    out = {"errors with a planted gradient": np.asarray(errors, dtype=float),
-           "errors with the exact gradient": np.asarray(exact, dtype=float),
-           "next draw of rng": rng.random()}
-    out.update(_restoration(x, before))
-    return out
-
-
-def _probe_net(module):
-    gen = np.random.default_rng(43)
-    X = gen.standard_normal((4, 2, 3))
-    y = np.array([0, 2, 1, 2])
-    net = module.TwoLayerNet(6, 5, 3, 0.1, 0.3, np.random.default_rng(9))
-    out = {f"initial {name}": np.array(value, copy=True) for name, value in net.params.items()}
-    for name, shape in (("W1", (6, 5)), ("b1", (5,)), ("W2", (5, 3)), ("b2", (3,))):
-        net.params[name] = gen.standard_normal(shape)
-    out["scores"] = net.loss(X)
-    loss, grads = net.loss(X, y)
-    out["loss"] = loss
-    out["grads"] = {name: grads[name] for name in ("W1", "b1", "W2", "b2")}
-    return out
-
-
+# -- probes: the day's catalog probes (tests/probes/day04_gradcheck.py) tell the mistakes apart --
 PROBES = {
-    _NUM: _probe_numerical,
-    _NUM_ARRAY: _probe_numerical_array,
-    "day04.rel_error": _probe_rel_error,
-    _SPARSE: _probe_sparse,
-    _NET: _probe_net,
+    _NUM: probes.catalog_eval_numerical_gradient,
+    _NUM_ARRAY: probes.catalog_eval_numerical_gradient_array,
+    "day04.rel_error": probes.catalog_rel_error,
+    _SPARSE: probes.catalog_grad_check_sparse,
+    _NET: probes.catalog_TwoLayerNet,
 }
