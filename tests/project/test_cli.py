@@ -177,14 +177,13 @@ def test_nothing_is_written_into_the_repository(kata, tmp_path):
 
 def test_a_suite_that_cannot_start_still_writes_a_report(monkeypatch, tmp_path, capsys):
     """Regression: when pytest itself could not start, check printed an error and wrote nothing."""
-    import grader.runner
+    import grader.grading
     from grader.cli import main
 
     def broken(*args, **kwargs):
-        raise grader.runner.RunnerError("the check suite could not start (pytest exit status 4):\nboom")
+        raise grader.grading.GradingError("the check suite could not start:\nboom")
 
-    monkeypatch.setattr(grader.runner, "run_checks", broken)
-    monkeypatch.setenv("KATA_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setattr(grader.grading, "run_session", broken)
     monkeypatch.setattr("grader.state.STATE_DIR", tmp_path / "state")
     report_file = tmp_path / "r.json"
     assert main(["check", "day1", "--impl", "solutions", "--report", str(report_file)]) == 1
@@ -192,4 +191,4 @@ def test_a_suite_that_cannot_start_still_writes_a_report(monkeypatch, tmp_path, 
     validate_report(report)
     assert {e["status"] for e in report["exercises"]} == {"error"}
     assert report["exercises"][0]["message"].startswith("the checks could not run: the check suite could not start")
-    assert "boom" in capsys.readouterr().err
+    assert "boom" in report["error"] and "boom" in capsys.readouterr().err
