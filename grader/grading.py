@@ -114,7 +114,7 @@ def run_session(manifest, targets: list[Target], *, limits: Limits, total_second
         files = [str(f) for f in files if f.is_file()]
         try:
             if files:
-                code = _pytest_main(pytest, files, plugin)
+                code = _pytest_main(pytest, files, plugin, manifest)
                 if plugin.collection_errors or code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
                     detail = "\n".join(plugin.collection_errors) or f"pytest ended with {code!r}"
                     raise GradingError(f"the check suite could not start:\n{detail}")
@@ -155,14 +155,14 @@ def sandboxed(manifest, impl, *, limits: Limits | None = None):
         unstage(staged)
 
 
-def _pytest_main(pytest, files, plugin):
+def _pytest_main(pytest, files, plugin, manifest):
     args = [*files, "-c", str(REPO_ROOT / "pyproject.toml"), "--rootdir", str(REPO_ROOT), "-s",
             "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:faulthandler", "-p", "no:warnings",
             "-p", "no:logging", "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:doctest",
             "-o", "python_files=test_*.py", "-o", "addopts=", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     from . import judge
     with _environment(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"):
-        return pytest.main(args, plugins=[plugin, judge])
+        return pytest.main(args, plugins=[plugin, judge, judge.day_fixtures(manifest)])
 
 
 @contextlib.contextmanager

@@ -22,8 +22,20 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from .sandbox.client import (BadAnswer, ImportFailed, LearnerCpuLimit, LearnerExited, LearnerRaised, LearnerTimeout,
-                             MissingSymbol, Refused, SandboxError, SandboxUnavailable, Unsendable, WorkerDied)
+from .sandbox.client import (
+    BadAnswer,
+    ImportFailed,
+    LearnerCpuLimit,
+    LearnerExited,
+    LearnerRaised,
+    LearnerTimeout,
+    MissingSymbol,
+    Refused,
+    SandboxError,
+    SandboxUnavailable,
+    Unsendable,
+    WorkerDied,
+)
 from .sandbox.session import Remote, Sandbox, shapes_of
 
 #: How long the learner's side of a catalog diagnosis may take.
@@ -46,6 +58,7 @@ class CheckRecord:
     output_truncated: bool = False
     stub: str | None = None
     detail: str = ""        # a traceback for --verbose, when one helps
+    weight: int = 1         # how much the message tells (tests/checks/expect.py): the grader shows the most
 
 
 _OUTCOME = {"passed": "passed", "failed": "failed", "not_started": "not_started", "import_error": "error",
@@ -59,7 +72,7 @@ class Implementation:
     def __init__(self, sandbox: Sandbox, label: str):
         self.sandbox, self.label = sandbox, label
 
-    def module(self, stem: str, returns: dict | None = None) -> "ModuleProxy":
+    def module(self, stem: str, returns: dict | None = None) -> ModuleProxy:
         """The learner's day module ``stem`` (``day01_linear``); ``returns`` names what each function returns."""
         return ModuleProxy(self, stem, returns or {})
 
@@ -70,7 +83,7 @@ class ModuleProxy:
     def __init__(self, impl: Implementation, stem: str, returns: dict):
         self._impl, self._stem, self._returns = impl, stem, returns
 
-    def __getattr__(self, name: str) -> "LearnerFunction":
+    def __getattr__(self, name: str) -> LearnerFunction:
         if name.startswith("__"):
             raise AttributeError(name)
         return LearnerFunction(self._impl, self._stem, name, self._returns.get(name))
@@ -79,7 +92,7 @@ class ModuleProxy:
         """``function(<learner module>, *args, **kwargs)`` run in the worker; returns plain data."""
         return self._impl.sandbox.probe(self._impl.label, self._stem, function, args, kwargs)
 
-    def probed(self, function) -> "ProbeFunction":
+    def probed(self, function) -> ProbeFunction:
         """The probe ``function`` as a callable, for :func:`numerical_gradient_of`."""
         return ProbeFunction(self, function)
 
@@ -166,6 +179,21 @@ def impl(request):
 def rng(request):
     """A Generator seeded from the check's own name: reproducible, and different per check."""
     return np.random.default_rng(zlib.crc32(_check_id(request.node).encode()))
+
+
+def day_fixtures(manifest):
+    """A plugin module with one fixture per day, ``day01`` ... : the learner's module of that day, as a
+    proxy, with the ``RETURNS`` table of the check file that asks for it. A check file needs no
+    fixture of its own."""
+    import types
+    module = types.ModuleType("kata_day_fixtures")
+    for day in manifest.days:
+        def fixture(impl, request, _stem=day.module):
+            return impl.module(_stem, returns=getattr(request.module, "RETURNS", {}))
+        name = f"day{day.number:02d}"
+        fixture.__doc__ = f"The learner's {day.module} module, run in the sandboxed worker."
+        setattr(module, name, pytest.fixture(name=name)(fixture))
+    return module
 
 
 # -- the plugin ------------------------------------------------------------------------------------
@@ -308,10 +336,11 @@ class JudgePlugin:
         exc = self._phase.pop(item.nodeid, None)
         duration = time.monotonic() - self._started.pop(item.nodeid, time.monotonic())
         kind, message, stub, detail = classify(exc, self.sandbox, label)
+        weight = getattr(exc, "weight", 1) if kind == "failed" else (0 if kind == "not_run" else 1)
         return CheckRecord(impl=label, exercise=exercise, nodeid=item.nodeid, name=_check_id(item).split("::", 1)[-1],
                            outcome=_OUTCOME[kind], kind=kind, message=message, duration=round(duration, 6),
                            output=output.text(), output_bytes=output.total, output_truncated=output.truncated,
-                           stub=stub, detail=detail)
+                           stub=stub, detail=detail, weight=weight if isinstance(weight, int) else 1)
 
 
 def classify(exc, sandbox: Sandbox, label: str) -> tuple[str, str, str | None, str]:
@@ -342,7 +371,8 @@ def classify(exc, sandbox: Sandbox, label: str) -> tuple[str, str, str | None, s
                            f"work that grows much faster than the input."), None, ""
     if isinstance(exc, LearnerCpuLimit):
         where = describe_frames(exc.frames)
-        return "timeout", (f"used more than {exc.seconds:g} s of CPU time{'; it was running ' + where if where else ''}."), \
+        running = f"; it was running {where}" if where else ""
+        return "timeout", f"used more than {exc.seconds:g} s of CPU time{running}.", \
             None, ""
     if isinstance(exc, WorkerDied):
         return "crash", f"crashed: {exc}. The other checks ran in a fresh process.", None, ""
@@ -360,7 +390,7 @@ def classify(exc, sandbox: Sandbox, label: str) -> tuple[str, str, str | None, s
 
 
 def describe_raise(exc: LearnerRaised) -> str:
-    """``affine_forward(x (2, 3, 4), W (12, 5), b (5,)) raised ValueError: ... (exercises/day03_backprop.py, line 42)``."""
+    """``affine_forward(x (2, 3, 4), W (12, 5), b (5,)) raised ValueError: ... (<file>, line 42, ...)``."""
     call = getattr(exc, "call", None)
     head = f"{exc.type_name}: {exc.text.strip().splitlines()[0] if exc.text.strip() else ''}".rstrip(": ")
     where = describe_frames(exc.frames)
@@ -383,7 +413,8 @@ def describe_frames(frames) -> str:
 
 
 def _frames_text(frames) -> str:
-    return "\n".join(f'  File "{path}", line {line}, in {function}\n    {text}' for path, line, function, text in frames)
+    return "\n".join(f'  File "{path}", line {line}, in {function}\n    {text}'
+                     for path, line, function, text in frames)
 
 
 def _label_of(item, labels) -> str:

@@ -79,8 +79,10 @@ def _judge(exercise, checks: list, resolve, order: dict, mistake) -> ExerciseRes
         if hits:
             message = f"{hits[0].name} {hits[0].message}" if outcome == "timeout" else hits[0].message
             return result(outcome, message)
-    shown = [c for c in failing if c.outcome != "not_run"] or failing
-    return result("failed", shown[0].message, misconception=mistake.as_dict() if mistake is not None else None)
+    # The check whose sentence tells most (a recognised cause, then a pattern, then a mismatch);
+    # among equals, the first to run. The other messages stay in the report.
+    shown = max(failing, key=lambda c: getattr(c, "weight", 1))
+    return result("failed", shown.message, misconception=mistake.as_dict() if mistake is not None else None)
 
 
 def _status_of(ex_id: str, resolve) -> str:

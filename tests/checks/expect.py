@@ -11,9 +11,27 @@ import pytest
 from .gradcheck import VALUE_ATOL, VALUE_RTOL
 
 
-def fail(message: str):
-    """Fail the check with ``message`` alone (no traceback: learners read the sentence)."""
-    pytest.fail(message, pytrace=False)
+class CheckFailed(pytest.fail.Exception):
+    """A failed check, with how much its sentence tells: when several checks of an exercise fail,
+    the grader shows the one that tells most (``WEIGHT``), the first of them in run order."""
+
+    def __init__(self, message: str, weight: int):
+        super().__init__(message, pytrace=False)
+        self.weight = weight
+
+
+#: How informative a failure's sentence is: it names the cause (the check recognised the
+#: mistake), it names a pattern (a factor of N, a wrong sign, a kink), or it states a mismatch.
+WEIGHT = {"cause": 3, "pattern": 2, "mismatch": 1}
+
+
+def fail(message: str, *, names: str = "mismatch"):
+    """Fail the check with ``message`` alone (no traceback: learners read the sentence).
+
+    ``names`` says what the sentence tells: "cause" when the check recognised the mistake,
+    "pattern" for a recognised shape of the error, "mismatch" (the default) otherwise.
+    """
+    raise CheckFailed(message, WEIGHT[names])
 
 
 def shapes(**arrays) -> str:

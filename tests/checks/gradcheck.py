@@ -8,7 +8,6 @@ evaluate it at the points the judge chooses, and does the arithmetic itself.
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 #: Step of the centred differences.
 H = 1e-5
@@ -27,10 +26,15 @@ VALUE_RTOL = 1e-7
 VALUE_ATOL = 1e-10
 
 
-def rel_error(a, b) -> float:
-    """max |a - b| / max(1e-8, |a| + |b|), the course's relative error."""
+def relative_errors(a, b) -> np.ndarray:
+    """|a - b| / max(1e-8, |a| + |b|) entry by entry: the course's relative error before its maximum."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+    return np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
+
+
+def rel_error(a, b) -> float:
+    """max |a - b| / max(1e-8, |a| + |b|), the course's relative error (CURRICULUM, section 1)."""
+    return float(np.max(relative_errors(a, b)))
 
 
 def numerical_gradient(f, x, h: float = H) -> np.ndarray:
@@ -91,13 +95,17 @@ def check_gradients(named, *, tol: float = GRAD_TOL, batch_size: int | None = No
     name to a boolean mask of the entries where the function has a kink (ReLU at 0, the
     hinge at margin 0); ``batch_size`` helps name a missing or doubled averaging.
     """
+    from .expect import fail  # expect.py takes its tolerances from here
+
     checked = []
     for name, analytic, numerical in named:
         problem = gradient_problem(name, analytic, numerical, tol=tol, batch_size=batch_size,
                                    kink=(kinks or {}).get(name), context=context)
         if problem:
             others = f" ({' and '.join(checked)} {'is' if len(checked) == 1 else 'are'} right.)" if checked else ""
-            pytest.fail(f"{problem}{others}", pytrace=False)
+            pattern = describe_pattern_of(analytic, numerical, tol=tol, batch_size=batch_size,
+                                          kink=(kinks or {}).get(name))
+            fail(f"{problem}{others}", names="pattern" if pattern else "mismatch")
         checked.append(name)
 
 
@@ -120,7 +128,7 @@ def gradient_problem(name, analytic, numerical, *, tol=GRAD_TOL, batch_size=None
         idx = _index(np.argwhere(~np.isfinite(analytic))[0])
         return f"{name} contains {analytic[idx]} at index {idx}; the gradient must be finite."
     gap = np.abs(analytic - numerical)
-    errors = np.where(gap <= GRAD_ATOL, 0.0, gap / np.maximum(1e-8, np.abs(analytic) + np.abs(numerical)))
+    errors = np.where(gap <= GRAD_ATOL, 0.0, relative_errors(analytic, numerical))
     worst = float(errors.max()) if errors.size else 0.0
     if worst <= tol:
         return None
@@ -129,6 +137,20 @@ def gradient_problem(name, analytic, numerical, *, tol=GRAD_TOL, batch_size=None
                 f"worst at index {idx} where yours is {analytic[idx]:.6g} and the numerical one {numerical[idx]:.6g}.")
     pattern = describe_pattern(analytic, numerical, errors > tol, batch_size=batch_size, kink=kink)
     return f"{sentence} {pattern}" if pattern else sentence
+
+
+def describe_pattern_of(analytic, numerical, *, tol=GRAD_TOL, batch_size=None, kink=None) -> str:
+    """The pattern :func:`gradient_problem` names for these gradients, or "" (none, or they agree)."""
+    try:
+        analytic = np.asarray(analytic, dtype=float)
+        numerical = np.asarray(numerical, dtype=float)
+    except (TypeError, ValueError):
+        return ""
+    if analytic.shape != numerical.shape or not np.all(np.isfinite(analytic)):
+        return ""
+    gap = np.abs(analytic - numerical)
+    errors = np.where(gap <= GRAD_ATOL, 0.0, relative_errors(analytic, numerical))
+    return describe_pattern(analytic, numerical, errors > tol, batch_size=batch_size, kink=kink)
 
 
 def describe_pattern(analytic, numerical, bad, *, batch_size=None, kink=None) -> str:
