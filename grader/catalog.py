@@ -1,11 +1,15 @@
 """The misconception catalog: known-buggy versions of each exercise, as patches of the reference.
 
-Each day has a module ``tests/misconceptions/<day module>.py`` with two names:
+Each day has a module ``tests/misconceptions/<day module>.py`` with these names:
 
 ``MUTANTS``
     a list of :class:`Mutant`: a mistake from CURRICULUM.md written as text replacements
     inside the reference function (or class) of its exercise, with a one-sentence
-    diagnosis and a one-sentence fix.
+    diagnosis and a one-sentence fix. Replacements must lie in code, never in a comment or
+    a docstring.
+``NO_MUTANT``
+    a dict exercise id -> why no mutant fits it (``kata verify`` requires each exercise to
+    have a mutant or a reason).
 ``PROBES``
     a dict exercise id -> ``probe(module) -> dict``, a function of the day's
     ``tests/probes`` module that calls the exercise on fixed, seeded inputs and returns its
@@ -44,11 +48,17 @@ class CatalogError(ValueError):
 
 @dataclass(frozen=True)
 class Mutant:
+    """A known mistake: ``patch`` (pairs of old and new text) plants it in the reference ``exercise``."""
     exercise: str
     id: str
     mistake: str
     fix: str
     patch: tuple[tuple[str, str], ...]
+
+    def __post_init__(self):
+        object.__setattr__(self, "patch", tuple(tuple(pair) for pair in self.patch))
+        if not self.patch or not all(len(pair) == 2 and all(isinstance(t, str) for t in pair) for pair in self.patch):
+            raise CatalogError(f"{self.exercise}:{self.id}: patch must be a list of (old, new) text pairs.")
 
     @property
     def key(self) -> str:
@@ -59,19 +69,20 @@ class Mutant:
 
 
 def mutant(exercise: str, id: str, mistake: str, fix: str, *patch: tuple[str, str]) -> Mutant:
-    """Shorthand used by the catalog modules."""
-    return Mutant(exercise=exercise, id=id, mistake=mistake, fix=fix, patch=tuple(patch))
+    """Deprecated positional shorthand (the catalogs are moving to ``Mutant(...)`` with keywords)."""
+    return Mutant(exercise=exercise, id=id, mistake=mistake, fix=fix, patch=patch)
 
 
 def load_day_catalog(module_stem: str):
-    """``(mutants, probes)`` of one day; empty when the day has no catalog module."""
+    """``(mutants, probes, reasons for no mutant)`` of one day; empty when the day has no catalog module."""
     try:
         module = importlib.import_module(f"tests.misconceptions.{module_stem}")
     except ModuleNotFoundError as exc:
         if exc.name in (f"tests.misconceptions.{module_stem}",):
-            return [], {}
+            return [], {}, {}
         raise
-    return list(getattr(module, "MUTANTS", [])), dict(getattr(module, "PROBES", {}))
+    return (list(getattr(module, "MUTANTS", [])), dict(getattr(module, "PROBES", {})),
+            dict(getattr(module, "NO_MUTANT", {})))
 
 
 def patched_source(source: str, symbol: str, patch, label: str = "") -> str:
@@ -86,9 +97,41 @@ def patched_source(source: str, symbol: str, patch, label: str = "") -> str:
     for old, new in patch:
         count = body.count(old)
         if count != 1:
-            raise CatalogError(f"{label}: {old!r} occurs {count} times in the reference {symbol}; it must occur exactly once.")
+            raise CatalogError(f"{label}: {old!r} occurs {count} times in the reference {symbol}; "
+                               f"it must occur exactly once.")
+        at = body.index(old)
+        if _in_prose(body, at):
+            raise CatalogError(f"{label}: {old!r} starts inside a comment or docstring of the reference {symbol}; "
+                               f"a patch must change code.")
         body = body.replace(old, new)
     return head + body + tail
+
+
+def _in_prose(code: str, offset: int) -> bool:
+    """Whether ``offset`` of ``code`` (a definition's text) falls in a comment or a docstring."""
+    import io
+    import textwrap
+    import tokenize
+    dedented = textwrap.dedent(code)
+    shift = len(code.splitlines(keepends=True)[0]) - len(dedented.splitlines(keepends=True)[0])
+    starts = [0]
+    for line in dedented.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    spans = []
+    tree = ast.parse(dedented)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            value = getattr(first, "value", None)
+            if isinstance(first, ast.Expr) and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                spans.append((first.lineno, first.col_offset, first.end_lineno, first.end_col_offset))
+    for token in tokenize.generate_tokens(io.StringIO(dedented).readline):
+        if token.type == tokenize.COMMENT:
+            spans.append((*token.start, *token.end))
+    lines_before = code[:offset].count("\n")
+    column = offset - (code.rfind("\n", 0, offset) + 1) - shift
+    position = (lines_before + 1, column)
+    return any((l0, c0) <= position < (l1, c1) for l0, c0, l1, c1 in spans)
 
 
 def module_from_source(source: str, name: str, package: str, filename: str) -> types.ModuleType:
@@ -191,11 +234,13 @@ class Catalog:
         self.reference_folder = Path(reference)
         self.mutants: dict[str, list[Mutant]] = {}
         self.probes: dict = {}
+        self.no_mutant: dict[str, str] = {}
         for day in manifest.days:
-            mutants, probes = load_day_catalog(day.module)
+            mutants, probes, reasons = load_day_catalog(day.module)
             for m in mutants:
                 self.mutants.setdefault(m.exercise, []).append(m)
             self.probes.update(probes)
+            self.no_mutant.update(reasons)
         self._reference: ReferenceTree | None = None
         self._mutant_modules: dict[str, types.ModuleType] = {}
         self._outputs: dict[str, dict | None] = {}
@@ -219,7 +264,7 @@ class Catalog:
 
     def mutant_module(self, m: Mutant) -> types.ModuleType:
         if m.key not in self._mutant_modules:
-            self.reference  # the package must exist for the mutant's relative imports
+            _ = self.reference  # the package must exist for the mutant's relative imports
             source, path = self.mutant_source(m)
             name = f"kata_reference._mutant_{m.exercise.replace('.', '_')}_{m.id}"
             self._mutant_modules[m.key] = module_from_source(source, name, "kata_reference", str(path))

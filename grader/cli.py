@@ -8,11 +8,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 from . import REPO_ROOT
-from .impl import ImplementationNotFound, display_path, resolve_tree
+from .impl import ImplementationNotFound, display_path
 from .manifest import ManifestError, SelectionError, load_manifest
 from .report import REPORTS_DIR
 
@@ -104,12 +103,16 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify", help="maintainers: prove manifest, stubs, solutions, checks and catalog agree")
     p.add_argument("selection", nargs="?", default="all", help="a day or exercise (default: all)")
-    p.add_argument("--jobs", type=int, default=None, help="processes grading mutants in parallel (default: one per core)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="processes grading mutants in parallel (default: one per core)")
     p.add_argument("--no-mutants", action="store_true", help="skip planting the catalog mistakes")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("bench", help="time each day's checks on the reference")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("docs", help="maintainers: regenerate the course tables of the READMEs from kata.toml")
+    p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("stubgen", help="maintainers: write exercises/<day>.py from its solution")
     p.add_argument("selection", help="a day: day1, 1, ...")
@@ -227,6 +230,13 @@ def cmd_verify(args) -> int:
 def cmd_bench(args) -> int:
     from .bench import bench
     return bench(load_manifest())
+
+
+def cmd_docs(args) -> int:
+    from .tables import write
+    for path in write(load_manifest()):
+        print(f"wrote {display_path(path)}")
+    return EXIT_OK
 
 
 def cmd_stubgen(args) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -48,8 +49,17 @@ def verify(manifest, selection: str = "all", *, jobs: int | None = None, mutants
     tally = Tally()
     chosen = manifest.select(selection)
     days = sorted({manifest.day(ex.day) for ex in chosen}, key=lambda d: d.number)
+    worked = learner_work(days, exercises_dir)
+    if worked:
+        print(f"verify proves the kata against its untouched stubs, but {exercises_dir.name}/ holds work: "
+              f"{', '.join(worked[:3])}{' ...' if len(worked) > 3 else ''} no longer raise NotImplementedError. "
+              f"Run it on a fresh clone (or set your work aside with git stash).", file=sys.stderr)
+        return 2
     print(f"verify: {len(days)} days, {len(chosen)} exercises", flush=True)
     _check_trees(manifest, days, tally, exercises_dir, solutions_dir, strays=selection == "all")
+    from .tables import stale
+    for table in stale(manifest):
+        tally.ok(False, f"{table} matches kata.toml", "run `kata docs` to regenerate it")
     ids = [ex.id for ex in chosen]
 
     stubs = run_session(manifest, [Target(exercises_dir, ids, "exercises")], limits=Limits(), diagnose=False)
@@ -77,6 +87,22 @@ def verify(manifest, selection: str = "all", *, jobs: int | None = None, mutants
         _check_catalog(manifest, tally, jobs or os.cpu_count() or 1, solutions_dir, set(ids))
     print(f"verify: {tally.passed} passed, {len(tally.failures)} failed")
     return 0 if not tally.failures else 1
+
+
+def learner_work(days, exercises_dir: Path) -> list[str]:
+    """Exercise ids whose stub in ``exercises_dir`` was written (its body no longer raises the stub's error)."""
+    import ast
+    written = []
+    for day in days:
+        path = exercises_dir / f"{day.module}.py"
+        try:
+            text = path.read_text(encoding="utf-8")
+            ast.parse(text)
+        except (OSError, SyntaxError):
+            written.append(f"{day.module}.py")
+            continue
+        written += [ex.id for ex in day.exercises if f'raise NotImplementedError("{ex.id}")' not in text]
+    return written
 
 
 def _check_trees(manifest, days, tally, exercises_dir, solutions_dir, strays: bool) -> None:
@@ -119,6 +145,12 @@ def _outputs_or_none(catalog, m):
 
 def _check_catalog(manifest, tally, jobs, solutions_dir, ids) -> None:
     catalog = Catalog(manifest, solutions_dir)
+    for ex in manifest.exercises:
+        if ex.id in ids:
+            reason = catalog.no_mutant.get(ex.id, "")
+            tally.ok(bool(catalog.mutants.get(ex.id)) != bool(reason.strip()), f"{ex.id} has a catalogued mistake",
+                     "add a Mutant to its catalog, or say in NO_MUTANT why none fits" if not reason.strip()
+                     else "it has both mutants and a NO_MUTANT reason; keep one")
     planted = []
     for m in catalog.all_mutants():
         if m.exercise not in ids:
