@@ -55,9 +55,22 @@ class Day:
 
 
 @dataclass(frozen=True)
+class Checkpoint:
+    """The question that closes a block of days (CURRICULUM 2b), with a short answer sketch."""
+    days: tuple[int, ...]
+    question: str
+    answer: str
+
+    @property
+    def key(self) -> str:
+        return "days " + "-".join(str(d) for d in (self.days[0], self.days[-1]))
+
+
+@dataclass(frozen=True)
 class Manifest:
     format_version: int
     days: tuple[Day, ...]
+    checkpoints: tuple[Checkpoint, ...] = ()
 
     # -- look-ups -------------------------------------------------------------
     @property
@@ -124,7 +137,16 @@ class Manifest:
             return [self.exercise(text)]
         except KeyError:
             pass
+        by_name = [ex for ex in self.exercises if ex.name == text]
+        if len(by_name) == 1:  # a bare name that only one day uses: "predict"
+            return by_name
         close = [ex.id for ex in self.exercises if text.lower() in ex.id.lower()]
+        if not close:
+            import difflib
+            names = {ex.id: ex.id for ex in self.exercises} | {ex.name: ex.id for ex in self.exercises}
+            close = [names[n] for n in difflib.get_close_matches(text, list(names), n=4, cutoff=0.6)]
+            if close:
+                raise SelectionError(f"Unknown exercise {text!r}; did you mean {' or '.join(dict.fromkeys(close))}?")
         choices = ", ".join(close[:8]) if close else "day1 ... day14, all, or an id like day01.svm_loss_vectorized"
         raise SelectionError(f"Unknown day or exercise {text!r}; valid choices: {choices}.")
 
@@ -143,7 +165,8 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
     for position, raw_day in enumerate(raw.get("days", []), start=1):
         number = raw_day.get("number")
         if number != position:
-            raise ManifestError(f"{path}: day #{position} has number {number!r}; days must be listed in order 1, 2, 3 ...")
+            raise ManifestError(f"{path}: day #{position} has number {number!r}; "
+                                f"days must be listed in order 1, 2, 3 ...")
         exercises = []
         for raw_ex in raw_day.get("exercises", []):
             ex = _parse_exercise(path, number, raw_ex)
@@ -154,7 +177,15 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
         days.append(Day(number=number, module=_require(path, raw_day, "module", f"day {number}"),
                         title=_require(path, raw_day, "title", f"day {number}"),
                         reading=tuple(raw_day.get("reading", ())), exercises=tuple(exercises)))
-    manifest = Manifest(format_version=version, days=tuple(days))
+    checkpoints = []
+    for raw_cp in raw.get("checkpoints", []):
+        cp_days = raw_cp.get("days")
+        if not (isinstance(cp_days, list) and cp_days and all(isinstance(d, int) for d in cp_days)
+                and all(1 <= d <= len(days) for d in cp_days)):
+            raise ManifestError(f"{path}: a checkpoint needs days = [first, ..., last] among the course's days.")
+        checkpoints.append(Checkpoint(days=tuple(cp_days), question=_require(path, raw_cp, "question", "a checkpoint"),
+                                      answer=_require(path, raw_cp, "answer", "a checkpoint")))
+    manifest = Manifest(format_version=version, days=tuple(days), checkpoints=tuple(checkpoints))
     for ex in manifest.exercises:
         for dep in ex.depends_on:
             if dep not in seen_ids:

@@ -40,7 +40,7 @@ class Report:
 
     @classmethod
     def build(cls, *, results, implementation: str, selection: str, duration: float, records=(), sandbox=None,
-              limits=None, ignored=(), failure=None, created=None) -> "Report":
+              limits=None, ignored=(), failure=None, created=None) -> Report:
         created = created or _dt.datetime.now(_dt.timezone.utc)
         data = {
             "schema_version": SCHEMA_VERSION,
@@ -80,18 +80,6 @@ def _exercise_entry(res) -> dict:
     }
 
 
-def report_path(selection: str, created: str, folder: Path = REPORTS_DIR) -> Path:
-    """``reports/check-day01-20261124T150102Z.json``: one file per run, never overwritten."""
-    stamp = created.replace("-", "").replace(":", "").replace("+0000", "Z").replace("+00:00", "Z")
-    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in selection)
-    path = folder / f"check-{safe}-{stamp}.json"
-    n = 1
-    while path.exists():
-        n += 1
-        path = folder / f"check-{safe}-{stamp}-{n}.json"
-    return path
-
-
 def write_json_atomic(path: Path, data) -> Path:
     """Write ``data`` as JSON to ``path`` via a temporary file and a rename: never a half-written file."""
     path = Path(path)
@@ -111,20 +99,27 @@ def write_json_atomic(path: Path, data) -> Path:
 
 
 def gradescope_results(report: dict) -> dict:
-    """Gradescope's results.json: one test entry per exercise, scored all or nothing."""
+    """Gradescope's results.json (its documented autograder format): one test per exercise, all or nothing."""
     tests = []
-    for ex in report["exercises"]:
-        lines = [f"{ex['status'].replace('_', ' ')}: {ex['message']}" if ex["message"] else ex["status"]]
+    for position, ex in enumerate(report["exercises"], start=1):
+        status = ex["status"].replace("_", " ")
+        message = ex["message"].strip()
+        lines = [message if message.lower().startswith(status) else f"{status}: {message}" if message else status]
         if ex["misconception"]:
             lines.append(f"Looks like: {ex['misconception']['mistake']} Fix: {ex['misconception']['fix']}")
-        lines += [f"  {t['outcome']:<11} {t['name']}" + (f": {t['message']}" if t["message"] and t["outcome"] != "passed" else "")
+        lines += [f"  {t['outcome'].replace('_', ' '):<11} {t['name']}"
+                  + (f": {t['message']}" if t["message"] and t["outcome"] not in ("passed", "not_started") else "")
                   for t in ex["tests"]]
-        tests.append({"name": f"{ex['id']}: {ex['title']}", "score": ex["points"], "max_score": ex["max_points"],
+        tests.append({"name": f"{ex['id']}: {ex['title']}", "number": f"{ex['day']}.{position}",
+                      "score": ex["points"], "max_score": ex["max_points"],
                       "status": "passed" if ex["status"] == "passed" else "failed",
-                      "output": "\n".join(lines), "visibility": "visible"})
-    return {"score": report["score"], "max_score": report["max_score"],
-            "output": f"{report['summary']['passed']} of {report['summary']['total']} exercises passed.",
-            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+                      "output": "\n".join(lines), "output_format": "text", "visibility": "visible"})
+    summary = f"{report['summary']['passed']} of {report['summary']['total']} exercises passed."
+    if report.get("error"):
+        summary += f" The checks could not run: {report['error'].splitlines()[0]}"
+    return {"score": report["score"], "execution_time": max(0, round(report["duration_seconds"])),
+            "output": summary, "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden",
+            "tests": tests}
 
 
 def validate_report(report: dict) -> None:

@@ -131,7 +131,7 @@ def _change_user(config) -> str:
         os.setgid(gid)
         os.setuid(uid)
     except OSError as exc:
-        raise SystemExit(f"the worker could not become uid {uid}: {exc}")
+        raise SystemExit(f"the worker could not become uid {uid}: {exc}") from None
     try:
         ctypes.CDLL(None).prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)  # so that /proc/self stays ours
     except (OSError, AttributeError):

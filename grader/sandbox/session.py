@@ -24,8 +24,21 @@ from pathlib import Path
 import numpy as np
 
 from . import wire
-from .client import (BadAnswer, ImportFailed, LearnerCpuLimit, LearnerExited, LearnerRaised, LearnerTimeout, Limits,
-                     MissingSymbol, Refused, SandboxError, Unsendable, WorkerDied, WorkerProcess)
+from .client import (
+    BadAnswer,
+    ImportFailed,
+    LearnerCpuLimit,
+    LearnerExited,
+    LearnerRaised,
+    LearnerTimeout,
+    Limits,
+    MissingSymbol,
+    Refused,
+    SandboxError,
+    Unsendable,
+    WorkerDied,
+    WorkerProcess,
+)
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,60}$")
 
@@ -289,8 +302,8 @@ class Sandbox:
             worker.kill()
             raise BadAnswer(f"the worker's answer was malformed: {exc}") from None
         if used_global is True:
-            raise Refused("your code used NumPy's global random state (np.random.<something>); draw every random number "
-                 "from the rng argument instead, so results are reproducible.")
+            raise Refused("your code used NumPy's global random state (np.random.<something>); draw every random "
+                          "number from the rng argument instead, so results are reproducible.")
         return value, mutated, states
 
     def _error(self, label: str, stem: str, error: dict, seconds: float) -> SandboxError:

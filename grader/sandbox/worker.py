@@ -28,9 +28,8 @@ import traceback
 import types
 import warnings
 
-import numpy as np
-
 import kata_wire as wire
+import numpy as np
 
 #: The synthetic package of the probe modules, served from the boot sources.
 PROBES = "kata_probes"

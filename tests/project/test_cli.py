@@ -95,15 +95,22 @@ def test_hostile_submission_still_gets_a_full_report(kata, tmp_path):
     validate_report(report)
 
 
-def test_gradescope_results(kata, tmp_path):
+GRADESCOPE_SCHEMA = REPO_ROOT / "tests" / "project" / "formats" / "gradescope_results.schema.json"
+
+
+@pytest.mark.parametrize("impl, score", [("solutions", 15), ("exercises", 0)])
+def test_gradescope_results_follow_gradescopes_documented_format(kata, tmp_path, impl, score):
+    import jsonschema
     out = tmp_path / "results.json"
-    proc, report = check(kata, tmp_path, "day1", "--impl", "solutions", "--format", "gradescope",
-                         "--gradescope-file", str(out))
+    check(kata, tmp_path, "day1", "--impl", impl, "--format", "gradescope", "--gradescope-file", str(out))
     results = json.loads(out.read_text())
-    assert results["score"] == results["max_score"] == 15
-    assert len(results["tests"]) == 7
-    assert set(results["tests"][0]) == {"name", "score", "max_score", "status", "output", "visibility"}
-    assert {t["status"] for t in results["tests"]} == {"passed"}
+    jsonschema.validate(results, json.loads(GRADESCOPE_SCHEMA.read_text()))
+    assert results["score"] == score and sum(t["max_score"] for t in results["tests"]) == 15
+    assert len(results["tests"]) == 7 and results["output_format"] == "text"
+    assert isinstance(results["execution_time"], int)
+    for test in results["tests"]:
+        first = test["output"].splitlines()[0]
+        assert "not started: not started" not in first and first.count("not started") <= 1
 
 
 def test_hints_come_one_more_at_a_time_and_are_remembered(kata):
@@ -132,8 +139,8 @@ def test_compare_agrees_on_the_reference_and_localises_a_bug(kata, tmp_path):
     sub = tmp_path / "sub"
     shutil.copytree(REPO_ROOT / "solutions", sub)
     path = sub / "day01_linear.py"
-    path.write_text(path.read_text().replace("db = dscores.sum(axis=0)\n    return loss, dW, db\n\n\ndef softmax_loss_naive",
-                                             "db = dscores\n    return loss, dW, db\n\n\ndef softmax_loss_naive"))
+    tail = "\n    return loss, dW, db\n\n\ndef softmax_loss_naive"
+    path.write_text(path.read_text().replace("db = dscores.sum(axis=0)" + tail, "db = dscores" + tail))
     diff = kata("compare", "day01.svm_loss_vectorized", "--impl", str(sub))
     assert diff.returncode == 1
     assert "shape (6, 3), reference (3,)" in diff.stdout
@@ -172,7 +179,17 @@ def test_nothing_is_written_into_the_repository(kata, tmp_path):
     kata("check", "day01.linear_scores")
     kata("hint", "day01.linear_scores")
     assert [sorted(f.rglob("*")) for f in watched] == before
-    assert list((tmp_path / "reports").glob("check-day01.linear_scores-*.json"))
+    assert (tmp_path / "reports" / "check-day01.linear_scores.json").is_file()
+    assert list((tmp_path / "reports" / "history").glob("check-day01.linear_scores-*.json"))
+
+
+def test_reports_keep_the_latest_per_selection_and_a_bounded_history(tmp_path):
+    """Regression: watch wrote a new report on every save, without bound."""
+    from grader.check import keep_history
+    folder = tmp_path / "history"
+    for k in range(40):
+        keep_history({"created": f"2026-11-25T10:{k:02d}:00+00:00"}, "day1", folder, keep=30)
+    assert len(list(folder.iterdir())) == 30
 
 
 def test_a_suite_that_cannot_start_still_writes_a_report(monkeypatch, tmp_path, capsys):

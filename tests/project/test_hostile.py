@@ -138,8 +138,8 @@ def test_writing_a_fake_answer_on_the_answer_pipe(tmp_path):
 
 
 def test_garbage_on_the_answer_pipe(tmp_path):
-    sub = Submission(tmp_path).edit(replace=[(SCORES, "    import os, sys\n    os.write(int(sys.argv[2]), b'\\xff' * 64)\n"
-                                                      "    return X @ W + b\n")])
+    garbage = "    import os, sys\n    os.write(int(sys.argv[2]), b'\\xff' * 64)\n"
+    sub = Submission(tmp_path).edit(replace=[(SCORES, garbage + "    return X @ W + b\n")])
     sub.grade().expect({"linear_scores": "failed", "predict": "blocked"}, linear_scores="could not be read back")
 
 
@@ -247,7 +247,8 @@ def test_an_output_flood_is_cut_and_counted(tmp_path):
 
 def test_a_huge_answer_is_refused(tmp_path):
     sub = Submission(tmp_path).edit(replace=[(SCORES, "    return np.zeros(10**8)\n")])
-    sub.grade().expect({"linear_scores": "failed", "predict": "blocked"}, linear_scores="more than the 64.0 MB accepted")
+    sub.grade().expect({"linear_scores": "failed", "predict": "blocked"},
+                       linear_scores="more than the 64.0 MB accepted")
 
 
 def test_deeply_nested_data_is_refused(tmp_path):
@@ -286,7 +287,8 @@ def test_an_ndarray_subclass_that_overrides_ufuncs_is_read_as_its_data(tmp_path)
             def __eq__(self, other):
                 return True
     '''
-    sub = Submission(tmp_path).edit(header=liar, replace=[(SCORES, "    return np.zeros((X.shape[0], W.shape[1])).view(Liar)\n")])
+    zeros = "    return np.zeros((X.shape[0], W.shape[1])).view(Liar)\n"
+    sub = Submission(tmp_path).edit(header=liar, replace=[(SCORES, zeros)])
     sub.grade().expect({"linear_scores": "failed", "predict": "blocked"}, linear_scores="differs most at index")
 
 
@@ -315,6 +317,7 @@ def test_an_exception_whose_str_raises_and_a_huge_message(tmp_path):
 
 # -- reaching beyond the submission ---------------------------------------------------------------------
 def test_importing_or_reading_the_reference_fails(tmp_path):
+    reference = str(REPO_ROOT / "solutions" / "day01_linear.py")
     header = f'''
         import importlib.util
         try:
@@ -323,7 +326,7 @@ def test_importing_or_reading_the_reference_fails(tmp_path):
             _reference = None
         if _reference is None:
             try:
-                _spec = importlib.util.spec_from_file_location("ref", {str(REPO_ROOT / "solutions" / "day01_linear.py")!r})
+                _spec = importlib.util.spec_from_file_location("ref", {reference!r})
                 _reference = importlib.util.module_from_spec(_spec)
                 _spec.loader.exec_module(_reference)
             except Exception:

@@ -7,7 +7,7 @@ import pytest
 
 from grader.catalog import CatalogError, patched_source, same_outputs
 from grader.manifest import ManifestError, SelectionError, load_manifest
-from grader.report import gradescope_results, validate_report, write_json_atomic, SCHEMA_PATH
+from grader.report import SCHEMA_PATH, gradescope_results, validate_report, write_json_atomic
 from grader.stubs import stub_source
 
 GOOD = '''
