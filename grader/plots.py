@@ -7,12 +7,15 @@ implementation go to their own folder, so the reference's never overwrite the le
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 
+from kata_support.mnist import MnistCorruptError, MnistUnavailableError
+
 from .impl import display_path, resolve_tree
 from .judge import describe_raise
-from .sandbox.client import ImportFailed, LearnerRaised, SandboxError
+from .sandbox.client import ImportFailed, LearnerRaised, Limits, SandboxError
 
 
 def figures_folder(base: Path, impl: str) -> Path:
@@ -26,7 +29,9 @@ def draw_figures(manifest, selection: str, impl: str, out_dir: Path) -> int:
 
     days = sorted({ex.day for ex in manifest.select(selection)})
     status = 0
-    with sandboxed(manifest, impl) as implementation:
+    cores = os.cpu_count() or 1
+    limits = Limits(seconds=300.0, cpu_seconds=300.0 * cores, threads=cores, processes=32 + cores)
+    with sandboxed(manifest, impl, limits=limits) as implementation:
         for number in days:
             day = manifest.day(number)
             try:
@@ -50,6 +55,10 @@ def draw_figures(manifest, selection: str, impl: str, out_dir: Path) -> int:
                 continue
             except SandboxError as exc:
                 print(f"Day {number}: drawing failed: {exc}", file=sys.stderr)
+                status = 1
+                continue
+            except (MnistUnavailableError, MnistCorruptError) as exc:
+                print(f"Day {number}: its experiment needs MNIST: {str(exc).splitlines()[0]}", file=sys.stderr)
                 status = 1
                 continue
             except Exception as exc:  # what came back could not be drawn: say so in one line
