@@ -23,7 +23,7 @@ ifneq ($(filter $(firstword $(MAKECMDGOALS)),$(WITH_ARGS)),)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help check hint progress compare plots watch verify test bench clean
+.PHONY: help check hint progress compare plots watch verify test grade gradescope bench clean
 
 help:
 	@echo "make check day1      grade a day (or an exercise id, or all); IMPL=solutions grades the reference"
@@ -34,6 +34,8 @@ help:
 	@echo "make watch day1      re-check every time you save"
 	@echo "make verify          maintainers: the kata proves itself (stubs, solutions, checks, catalog)"
 	@echo "make test            maintainers: the linter, the project's own tests, then verify"
+	@echo "make grade SUBMISSIONS=dir  instructors: grade a class (one folder or zip per learner)"
+	@echo "make gradescope      instructors: build dist/autograder.zip for Gradescope (EXTRA=dir: hidden checks)"
 	@echo "make bench           time each day's checks on the reference"
 	@echo "make clean           remove .venv and caches (keeps reports/ and your progress in .kata/)"
 
@@ -72,6 +74,12 @@ test: $(STAMP)
 	@$(PY) -m ruff check .
 	@$(PY) -m pytest
 	@$(KATA) verify
+
+grade: $(STAMP)
+	@$(KATA) grade $(or $(SUBMISSIONS),$(error give the class folder: make grade SUBMISSIONS=path/to/submissions)) $(FLAGS)
+
+gradescope: $(STAMP)
+	@$(KATA) gradescope $(if $(EXTRA),--extra $(EXTRA))
 
 bench: $(STAMP)
 	@$(KATA) bench

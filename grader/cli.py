@@ -75,6 +75,29 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summary lines")
     p.set_defaults(func=cmd_check)
 
+    p = sub.add_parser("grade", help="instructors: grade a folder of submissions (one folder or zip per learner)")
+    p.add_argument("submissions", help="a folder holding one folder or .zip file per learner")
+    p.add_argument("--out", default=str(REPORTS_DIR / "class"),
+                   help="where the reports, gradebook.csv and summary.md go (default: reports/class)")
+    p.add_argument("--selection", default="all", help="what to grade: all (default), a day, exercises ...")
+    p.add_argument("--jobs", type=int, default=None, help="learners graded at once (default: one per core)")
+    p.add_argument("--force", action="store_true", help="grade again learners already graded with the same files")
+    limit_options(p)
+    p.add_argument("--total-timeout", type=float, default=900.0, help="seconds one learner's grading may take")
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("gradescope", help="instructors: build Gradescope's autograder zip")
+    p.add_argument("--out", default=str(REPO_ROOT / "dist" / "autograder.zip"), help="default: dist/autograder.zip")
+    p.add_argument("--extra", default=None,
+                   help="a folder of further checks shipped only in the bundle, shown after grades are published")
+    p.set_defaults(func=cmd_gradescope)
+
+    p = sub.add_parser("gradescope-run", help=argparse.SUPPRESS)
+    p.add_argument("--root", default="/autograder", help="Gradescope's folder (submission/ and results/ in it)")
+    p.add_argument("--selection", default="all")
+    limit_options(p)
+    p.set_defaults(func=cmd_gradescope_run)
+
     p = sub.add_parser("hint", help="show the next hint for an exercise")
     p.add_argument("exercise", nargs="?", help="an exercise id (default: the next unfinished exercise)")
     p.set_defaults(func=cmd_hint)
@@ -149,6 +172,44 @@ def cmd_check(args) -> int:
         gs_path = write_json_atomic(Path(args.gradescope_file), gradescope_results(report.data))
         print(f"Gradescope results: {display_path(gs_path)}")
     return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def cmd_grade(args) -> int:
+    from .batch import BatchError, grade_class
+    limits_from(args)  # bad limits are a usage error before anything runs
+    options = ["--timeout", str(args.timeout), "--cpu-limit", str(args.cpu_limit), "--memory", str(args.memory),
+               "--file-size", str(args.file_size), "--open-files", str(args.open_files),
+               "--processes", str(args.processes), "--output-limit", str(args.output_limit),
+               "--total-timeout", str(args.total_timeout)]
+    out = Path(args.out)
+    try:
+        summary = grade_class(load_manifest(), Path(args.submissions), out, selection=args.selection,
+                              jobs=args.jobs, force=args.force, check_options=options)
+    except BatchError as exc:
+        raise UsageError(str(exc)) from None
+    print((out / "summary.md").read_text(encoding="utf-8"))
+    print(f"Graded {summary['graded_now']} of {summary['learners']} learners in {summary['seconds']:.0f} s "
+          f"(the others were up to date). Gradebook: {display_path(out / 'gradebook.csv')}; "
+          f"reports: {display_path(out / 'reports')}/")
+    return EXIT_OK if summary["errors"] == 0 else EXIT_FAILED
+
+
+def cmd_gradescope(args) -> int:
+    from .gradescope import build_bundle
+    extra = Path(args.extra) if args.extra else None
+    if extra is not None and not extra.is_dir():
+        raise UsageError(f"--extra {args.extra} is not a folder of checks.")
+    try:
+        path = build_bundle(Path(args.out), extra)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"wrote {display_path(path)}: upload it as the assignment's autograder (zip file) on Gradescope.")
+    return EXIT_OK
+
+
+def cmd_gradescope_run(args) -> int:
+    from .gradescope import run
+    return run(load_manifest(), Path(args.root), selection=args.selection, limits=limits_from(args))
 
 
 # -- hint and progress ------------------------------------------------------------------------

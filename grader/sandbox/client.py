@@ -240,6 +240,17 @@ class WorkerProcess:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    @property
+    def usable(self) -> bool:
+        """Alive, and with nothing waiting on the answer pipe between requests (a forked copy of the
+        worker, say, answering a request twice): otherwise the next answer could be a stale one."""
+        if not self.alive:
+            return False
+        try:
+            return not select.select([self.resp_r], [], [], 0)[0]
+        except (OSError, ValueError):
+            return False
+
     def close(self) -> None:
         """Kill the worker and everything it started; remove its scratch folder."""
         if self.proc is not None:

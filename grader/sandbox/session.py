@@ -131,7 +131,7 @@ class Sandbox:
 
     # -- life cycle ----------------------------------------------------------------------------
     def ensure_worker(self) -> WorkerProcess:
-        if self.worker is not None and self.worker.alive:
+        if self.worker is not None and self.worker.usable:
             return self.worker
         if self.worker is not None:
             self.worker.close()
@@ -180,14 +180,20 @@ class Sandbox:
                                    "the file does not exist; restore it from git or from the kata.")
             self.import_failures[key] = failure
             raise failure
-        if key in self.imported and self.worker is not None and self.worker.alive:
+        if key in self.imported and self.worker is not None and self.worker.usable:
             return
-        worker = self.ensure_worker()
         seconds = seconds or self.limits.seconds
         display = self.display_file(label, stem)
         try:
-            header, _ = worker.request({"op": "import", "impl": label, "module": stem, "seconds": seconds},
-                                       seconds=seconds)
+            try:
+                header, _ = self.ensure_worker().request(
+                    {"op": "import", "impl": label, "module": stem, "seconds": seconds}, seconds=seconds)
+            except (WorkerDied, BadAnswer):
+                # Perhaps another module's leftovers (a process it forked) broke this worker: one more try in
+                # a fresh one decides whether this module itself is at fault.
+                self.ensure_worker().kill()
+                header, _ = self.ensure_worker().request(
+                    {"op": "import", "impl": label, "module": stem, "seconds": seconds}, seconds=seconds)
         except LearnerTimeout as exc:
             failure = ImportFailed(display, self._line_in(label, exc.frames),
                                    f"importing it did not finish within {seconds:g} s; is there an endless loop "

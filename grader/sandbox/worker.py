@@ -78,6 +78,7 @@ class Worker:
         self.packages = {}  # implementation label -> package name
         self.import_errors = {}
         self.finder = _SourceFinder(boot["probes"])
+        self.pid = os.getpid()
 
     # -- start-up ------------------------------------------------------------------------
     def start(self, confine):
@@ -122,6 +123,8 @@ class Worker:
             except Exception as exc:  # a bug here, or learner code that broke this process's state
                 answer, buffers = {"error": _describe_error(exc, "internal")}, []
             answer["id"] = request.get("id")
+            if os.getpid() != self.pid:
+                os._exit(0)  # a copy the learner's code forked: only the worker itself answers
             _flush_output()
             try:
                 wire.write_frame(self.wfd, answer, buffers)

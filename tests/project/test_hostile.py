@@ -232,8 +232,9 @@ def test_a_fork_storm_is_bounded_and_leaves_nothing(tmp_path):
             "            break\n    return X @ W + b\n"
     sub = Submission(tmp_path).edit(replace=[(SCORES, storm)])
     sub.grade("day1")
-    assert sub.status["day01.linear_scores"] != "passed" and sub.status["day01.predict"] != "passed"
-    assert {sub.status[f"day01.{name}"] for name in DAY1 if name not in ("linear_scores", "predict")} == {"passed"}
+    # The forked copies of the worker exit without answering, so the function's own result is graded: the
+    # storm costs only time, bounded by the process limit, and nothing of it survives.
+    assert {sub.status[f"day01.{name}"] for name in DAY1} == {"passed"}
     assert sub.seconds < 40
     assert _strays() == []
 
