@@ -131,7 +131,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-mutants", action="store_true", help="skip planting the catalog mistakes")
     p.set_defaults(func=cmd_verify)
 
-    p = sub.add_parser("bench", help="time each day's checks on the reference")
+    p = sub.add_parser("bench", help="time each day's checks, and grading a class")
+    p.add_argument("--repeats", type=int, default=5, help="runs per figure (default 5)")
+    p.add_argument("--class-copies", type=int, default=20,
+                   help="copies of a partly done submission graded as a class (default 20; 0: skip)")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("docs", help="maintainers: regenerate the course tables of the READMEs from kata.toml")
@@ -290,7 +293,7 @@ def cmd_verify(args) -> int:
 
 def cmd_bench(args) -> int:
     from .bench import bench
-    return bench(load_manifest())
+    return bench(load_manifest(), repeats=args.repeats, class_copies=args.class_copies)
 
 
 def cmd_docs(args) -> int:
