@@ -54,6 +54,7 @@ class Mutant:
     mistake: str
     fix: str
     patch: tuple[tuple[str, str], ...]
+    planted: bool = False  # one of the bugs a repair exercise's stub ships with (grader/stubs.py)
 
     def __post_init__(self):
         object.__setattr__(self, "patch", tuple(tuple(pair) for pair in self.patch))

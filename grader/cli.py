@@ -304,14 +304,13 @@ def cmd_docs(args) -> int:
 
 
 def cmd_stubgen(args) -> int:
-    from .stubs import stub_source
+    from .stubs import day_stub
 
     manifest = load_manifest()
     days = {manifest.day(ex.day) for ex in manifest.select(args.selection)}
     for day in sorted(days, key=lambda d: d.number):
         target = REPO_ROOT / "exercises" / f"{day.module}.py"
-        source = (REPO_ROOT / "solutions" / f"{day.module}.py").read_text(encoding="utf-8")
-        text = stub_source(source, {ex.name: ex.id for ex in day.exercises})
+        text = day_stub(day)
         if target.exists() and target.read_text(encoding="utf-8") != text and not args.force:
             raise UsageError(f"{display_path(target)} exists and differs from the generated stub; "
                              f"pass --force to overwrite it (its edits are lost).")

@@ -34,6 +34,7 @@ class Exercise:
     points: int
     depends_on: tuple[str, ...]
     hints: tuple[str, ...]
+    repair: bool = False  # the stub is a broken program to repair (with the catalog's planted bugs), not a stub
 
     @property
     def name(self) -> str:
@@ -214,7 +215,7 @@ def _parse_exercise(path, day_number, raw_ex) -> Exercise:
         raise ManifestError(f"{path}: {ex_id} needs at least one non-empty hint.")
     return Exercise(
         id=ex_id, day=day_number, title=_require(path, raw_ex, "title", ex_id), points=points,
-        depends_on=tuple(raw_ex.get("depends_on", ())), hints=hints,
+        depends_on=tuple(raw_ex.get("depends_on", ())), hints=hints, repair=bool(raw_ex.get("repair", False)),
     )
 
 

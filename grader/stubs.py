@@ -9,6 +9,24 @@ from __future__ import annotations
 
 import ast
 
+from . import REPO_ROOT
+
+
+def day_stub(day, solutions_dir=None) -> str:
+    """The stub of a day (manifest.Day): its solution with each exercise stubbed out, except a repair
+    exercise, whose stub is the reference with its planted bugs (the catalog's ``planted`` mutants) in."""
+    from .catalog import load_day_catalog, patched_source
+
+    solutions_dir = solutions_dir or REPO_ROOT / "solutions"
+    source = (solutions_dir / f"{day.module}.py").read_text(encoding="utf-8")
+    repair = [ex for ex in day.exercises if ex.repair]
+    if repair:
+        mutants, _, _ = load_day_catalog(day.module)
+        for ex in repair:
+            patches = [pair for m in mutants if m.exercise == ex.id and m.planted for pair in m.patch]
+            source = patched_source(source, ex.name, patches, label=f"{ex.id} (planted bugs)")
+    return stub_source(source, {ex.name: ex.id for ex in day.exercises if not ex.repair})
+
 
 def stub_source(solution_source: str, exercise_ids: dict[str, str]) -> str:
     """The stub text for a solution module.

@@ -24,7 +24,7 @@ from . import REPO_ROOT
 from .catalog import Catalog, CatalogError, same_outputs
 from .grading import Target, run_session
 from .sandbox.client import Limits
-from .stubs import stub_source
+from .stubs import day_stub
 
 EXERCISES = REPO_ROOT / "exercises"
 SOLUTIONS = REPO_ROOT / "solutions"
@@ -70,7 +70,12 @@ def verify(manifest, selection: str = "all", *, jobs: int | None = None, mutants
     for ex in chosen:
         tally.ok(len(ex.hints) >= 2, f"{ex.id} has progressive hints", f"only {len(ex.hints)} hint")
         tally.ok(checks_per_exercise.get(ex.id, 0) > 0, f"{ex.id} has checks", "no test is marked with it")
+    repair = {ex.id for ex in chosen if ex.repair}
     for record in stub_records:
+        if record.exercise in repair:  # its stub is a broken program to repair: it must fail, not be "not started"
+            tally.ok(record.outcome == "failed" or (record.outcome == "passed" and "learns" not in record.name),
+                     f"on the stubs, {record.nodeid} fails (a program to repair)", f"it ended {record.kind}")
+            continue
         tally.ok(record.kind == "not_started", f"on the stubs, {record.nodeid} says not started",
                  f"it ended {record.kind} (stub {record.stub}): {record.message[:200]}")
     print(f"  stubs: {len(stub_records)} checks run ({stubs.duration:.1f} s)", flush=True)
@@ -101,7 +106,8 @@ def learner_work(days, exercises_dir: Path) -> list[str]:
         except (OSError, SyntaxError):
             written.append(f"{day.module}.py")
             continue
-        written += [ex.id for ex in day.exercises if f'raise NotImplementedError("{ex.id}")' not in text]
+        written += [ex.id for ex in day.exercises
+                    if not ex.repair and f'raise NotImplementedError("{ex.id}")' not in text]
     return written
 
 
@@ -118,7 +124,7 @@ def _check_trees(manifest, days, tally, exercises_dir, solutions_dir, strays: bo
         if not tally.ok(stub_path.is_file() and solution_path.is_file(), f"day {day.number} has both trees",
                         f"need exercises/{day.module}.py and solutions/{day.module}.py"):
             continue
-        expected = stub_source(solution_path.read_text(encoding="utf-8"), {ex.name: ex.id for ex in day.exercises})
+        expected = day_stub(day, solutions_dir)
         actual = stub_path.read_text(encoding="utf-8")
         tally.ok(actual == expected, f"exercises/{day.module}.py is the stub of its solution",
                  _first_difference(actual, expected) + f" (kata stubgen day{day.number} rewrites it)")
