@@ -385,7 +385,8 @@ def classify(exc, sandbox: Sandbox, label: str) -> tuple[str, str, str | None, s
     if isinstance(exc, AssertionError):
         return "failed", str(exc).split("\nassert ")[0].strip() or "an assertion failed.", None, ""
     head = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}".rstrip(": ")
-    return "failed", f"the check could not use what your code returned ({head}).", None, \
+    return "failed", (f"the check could not use what your code returned ({head}); if your values look right, "
+                      f"this may be a problem of the kata itself: please report it."), None, \
         "".join(traceback.format_exception(exc)[-6:])
 
 
