@@ -77,7 +77,8 @@ def svm_loss_naive(W, b, X, y, reg):
               + \tfrac{1}{2} \lambda \sum W^2
 
     Each positive margin pushes column j of W towards :math:`x_i` and column :math:`y_i`
-    away from it. The correct class never competes with itself: skip ``j == y[i]``.
+    away from it; a margin of exactly 0 adds nothing and passes no gradient (test
+    ``margin > 0``). The correct class never competes with itself: skip ``j == y[i]``.
 
     Why it matters: the loops make every term of the loss and gradient visible; the
     vectorized version must agree with them.
@@ -114,7 +115,8 @@ def svm_loss_vectorized(W, b, X, y, reg):
     Notes
     -----
     The same loss as :func:`svm_loss_naive` (margin :math:`\Delta = 1`). Let M be the
-    ``(N, C)`` indicator of positive margins with the correct class excluded; then the
+    ``(N, C)`` indicator of positive margins (``> 0``: a margin of exactly 0 passes no
+    gradient) with the correct class excluded; then the
     gradient of the data term with respect to the scores is M, except at the correct
     class, where it is minus the number of positive margins in that row. Divide by N.
 
@@ -226,7 +228,8 @@ def predict(W, b, X):
     Returns
     -------
     y_pred : ndarray of int, shape (N,)
-        ``y_pred[i] = argmax_c scores[i, c]``.
+        ``y_pred[i] = argmax_c scores[i, c]``. When several classes share the highest
+        score, the first of them (the lowest index) wins, as with ``np.argmax``.
 
     Notes
     -----

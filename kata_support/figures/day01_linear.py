@@ -29,9 +29,17 @@ def draw(day, out_dir):
 
     fig, axes = new_figure()
     ax = axes[0, 0]
-    for name, (_, _, history, _) in fits.items():
-        ax.plot(np.arange(1, len(history) + 1), history, label=name, linewidth=1)
-    ax.set_title("Minibatch loss during training")
+    window = 20
+    for colour, (name, (_, _, history, _)) in zip(("C0", "C1"), fits.items()):
+        history = np.asarray(history, dtype=float)
+        steps = np.arange(1, len(history) + 1)
+        ax.plot(steps, history, color=colour, linewidth=0.6, alpha=0.35)
+        if len(history) >= window:  # the trend, under the minibatch noise
+            average = np.convolve(history, np.ones(window) / window, mode="valid")
+            ax.plot(steps[window - 1:], average, color=colour, linewidth=2, label=f"{name}, mean of {window}")
+        else:
+            ax.lines[-1].set_label(name)
+    ax.set_title("Minibatch loss during training (faint: each minibatch)")
     ax.set_xlabel("iteration")
     ax.set_ylabel("loss (with L2 penalty)")
     ax.legend()
