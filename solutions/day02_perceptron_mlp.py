@@ -40,7 +40,8 @@ def sigmoid(x):
     and ``inf / inf`` is ``nan``. With :math:`z = e^{-|x|} \in (0, 1]`, use the first form
     where :math:`x \ge 0` (:math:`1 / (1 + z)`) and the second where :math:`x < 0`
     (:math:`z / (1 + z)`); no exponential then exceeds 1. It must not warn for any
-    :math:`|x| \le 1000`.
+    :math:`|x| \le 1000`. Beware that ``np.where(cond, a, b)`` computes both ``a`` and ``b``
+    for every entry before it picks: it protects nothing unless neither branch can overflow.
 
     Why it matters: the sigmoid squashes a score into a probability, and an overflow
     warning in the middle of training usually means a NaN a few steps later.

@@ -7,7 +7,8 @@ buffers), the JSON text, then the buffers. The JSON holds a tree of plain values
 - a JSON list is a Python list;
 - every other value is a tagged object ``{"t": tag, ...}``:
   ``tuple`` and ``dict`` (keys and values as trees), ``float`` (nan and the infinities),
-  ``nd`` (an ndarray: dtype, shape and where its bytes lie in the buffers), and the
+  ``nd`` (an ndarray: dtype, shape and where its bytes lie in the buffers; with ``scalar``, a
+  NumPy scalar such as ``np.float64(2.0)``, which keeps its type), and the
   references ``remote`` (an object left in the worker), ``ref`` (one sent back), ``fn``
   (a function the worker knows by name) and ``rng`` (a ``numpy.random.Generator`` state).
 
@@ -59,15 +60,15 @@ def encode(value, other=None, arrays=None):
             return v
         if t is int:
             return v
+        if isinstance(v, np.generic):  # before float: np.float64 is a float too, but keeps its type here
+            if isinstance(v, (np.bool_, np.integer, np.floating)):
+                return enc_array(np.asarray(v), v, scalar=True)
+            return other_or_fail(v)
         if t is float or isinstance(v, float):
             v = float(v)
             return v if math.isfinite(v) else {"t": "float", "v": repr(v)}
         if isinstance(v, np.ndarray):
             return enc_array(np.ndarray.view(v, np.ndarray), v)
-        if isinstance(v, np.generic):
-            if isinstance(v, (np.bool_, np.integer, np.floating)):
-                return enc_array(np.asarray(v), v)
-            return other_or_fail(v)
         if isinstance(v, int) and not isinstance(v, bool):  # an int subclass
             return int(v)
         if t is list:
@@ -85,16 +86,18 @@ def encode(value, other=None, arrays=None):
             raise Unencodable(f"a {describe_type(v)} cannot be sent")
         return other(v)
 
-    def enc_array(a, source):
+    def enc_array(a, source, scalar=False):
         kind = a.dtype.kind
         if kind not in "biuf" or a.dtype.fields is not None:
             return other_or_fail(source)
-        if arrays is not None:
+        if arrays is not None and not scalar:
             arrays.append(source)
         if a.dtype.byteorder == ">":
             a = a.astype(a.dtype.newbyteorder("<"))
         data = np.ascontiguousarray(a).tobytes()
         node = {"t": "nd", "dtype": a.dtype.str, "shape": list(a.shape), "at": size[0], "n": len(data)}
+        if scalar:
+            node["scalar"] = True
         buffers.append(data)
         size[0] += len(data)
         return node
@@ -198,7 +201,8 @@ def _array(node, blob):
     dt = np.dtype(dtype)
     if math.prod(shape) * dt.itemsize != n:
         raise WireError("an array whose byte count does not match its shape")
-    return np.frombuffer(blob, dtype=dt, count=math.prod(shape), offset=at).reshape(shape).copy()
+    array = np.frombuffer(blob, dtype=dt, count=math.prod(shape), offset=at).reshape(shape).copy()
+    return array[()] if node.get("scalar") is True and not shape else array
 
 
 def describe_type(value) -> str:

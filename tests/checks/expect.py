@@ -79,4 +79,4 @@ def expect_array(name, got, expected, *, atol=VALUE_ATOL, rtol=VALUE_RTOL, conte
 def expect_unchanged(name, before, after) -> None:
     """An input the function must not modify is unchanged."""
     if not np.array_equal(before, after):
-        fail(f"your code modified its input {name} in place; work on a copy or build new arrays.")
+        fail(f"your code modified its input {name} in place; work on a copy or build new arrays.", names="cause")

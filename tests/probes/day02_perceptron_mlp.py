@@ -37,8 +37,11 @@ def cos_plus_half_t(t):
 
 # -- for the catalog: fixed inputs whose outputs tell the mistakes apart -------------------------
 _GRID = np.array([-1000.0, -30.0, -2.0, -0.5, 0.0, 0.5, 2.0, 30.0, 1000.0])
+_INT_X = np.array([-3, -1, 0, 2, 5])
 _HAND_X, _HAND_Y = np.array([[-2.0, 2.0], [1.0, 1.0], [-1.0, 0.0]]), np.array([-1, 1, 1])
 _XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+#: The same inputs as tests/checks/edges.py KINK_X (the worker cannot import the judge's modules).
+_KINK_X = np.array([[-1.5, 0.0, 2.0], [0.0, 3.0, -0.5]])
 
 
 def _float_trouble(fn, x) -> bool:
@@ -54,10 +57,21 @@ def _float_trouble(fn, x) -> bool:
 
 
 def _activation_outputs(fn, name):
+    """Values on a grid up to |x| = 1000, and where the floating-point trouble is.
+
+    The trouble at x = +1000 and at x = -1000 is recorded separately: the textbook form
+    1 / (1 + exp(-x)) overflows only at -1000, exp(x) / (1 + exp(x)) only at +1000, and an
+    np.where that computes both forms for every x overflows at both (with the right values).
+    """
     with np.errstate(all="ignore"):
         values = fn(_GRID.copy())
+        on_ints = np.asarray(fn(_INT_X.copy()))
     return {f"{name}(x) at x = {_GRID.tolist()}": values,
-            "overflow or nan for |x| <= 1000": _float_trouble(fn, _GRID.copy())}
+            f"{name}(x) at integer x = {_INT_X.tolist()}": on_ints.astype(float),
+            f"{name} of an integer array gives floats": bool(on_ints.dtype.kind == "f"),
+            "floating-point trouble at x = 1000": _float_trouble(fn, np.array([1000.0])),
+            "floating-point trouble at x = -1000": _float_trouble(fn, np.array([-1000.0])),
+            "floating-point trouble for |x| <= 30": _float_trouble(fn, _GRID[1:-1].copy())}
 
 
 def catalog_sigmoid(day02):
@@ -69,17 +83,20 @@ def catalog_tanh(day02):
 
 
 def catalog_relu(day02):
-    x = np.array([[-2.0, -0.5, 0.0], [0.5, 3.0, -1.0]])
+    x = _KINK_X.copy()
     out = np.array(day02.relu(x), dtype=float, copy=True)
     return {"relu(x)": out, "x after the call": x}
 
 
 def catalog_perceptron_train(day02):
     out = {}
-    for label, X, y, epochs, lr in (("hand fixture", _HAND_X, _HAND_Y, 3, 0.5),
+    for label, X, y, epochs, lr in (("hand fixture", _HAND_X, _HAND_Y, 5, 0.5),
                                     ("one negative example", np.array([[1.0, 2.0]]), np.array([-1]), 2, 1.0),
-                                    ("XOR", _XOR_X, np.array([-1, 1, 1, -1]), 4, 1.0)):
-        w, b, mistakes = day02.perceptron_train(X, y, epochs, lr)
+                                    ("one positive example", np.array([[1.0, -2.0]]), np.array([1]), 2, 0.25),
+                                    ("XOR", _XOR_X, np.array([-1, 1, 1, -1]), 4, 1.0),
+                                    ("order fixture", np.array([[1.0, 0.0], [2.0, 1.0], [0.0, 2.0], [-1.0, -1.0]]),
+                                     np.array([1, 1, -1, -1]), 2, 1.0)):
+        w, b, mistakes = day02.perceptron_train(X.copy(), y.copy(), epochs, lr)
         out[f"w ({label})"] = w
         out[f"b ({label})"] = b
         out[f"mistakes_per_epoch ({label})"] = np.asarray(mistakes, dtype=float)
@@ -91,6 +108,7 @@ def catalog_mlp_forward(day02):
     X = gen.standard_normal((5, 3))
     layers = [(gen.standard_normal((m, n)), gen.standard_normal(n)) for m, n in ((3, 4), (4, 4), (4, 2))]
     return {"scores (3 -> 4 -> 4 -> 2, relu)": day02.mlp_forward(X, layers, relu),
+            "scores (3 -> 4 -> 4 -> 2, tanh)": day02.mlp_forward(X, layers, np.tanh),
             "scores (one layer, relu)": day02.mlp_forward(X, layers[:1], relu)}
 
 
