@@ -310,6 +310,9 @@ class JudgePlugin:
         if self.catalog is None:
             return
         failing = {(r.impl, r.exercise) for r in self.records if r.kind == "failed"}
+        if failing and self.sandbox.worker is not None:
+            # A fresh worker: state the learner's code kept from the checks must not colour the diagnosis.
+            self.sandbox.worker.kill()
         for label, exercise in sorted(failing):
             self.diagnoses[(label, exercise)] = self._diagnose(label, exercise)
 
