@@ -51,6 +51,8 @@ def limit_options(p) -> None:
     p.add_argument("--processes", type=int, default=32, help="processes your code may run at once (default 32)")
     p.add_argument("--output-limit", type=int, default=4096,
                    help="bytes of printed output kept per check, first and last halves (default 4096)")
+    p.add_argument("--threads", type=int, default=min(4, os.cpu_count() or 1),
+                   help="BLAS threads your code may use (default: the cores, up to 4)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -151,12 +153,13 @@ def _parser() -> argparse.ArgumentParser:
 def limits_from(args):
     """The worker's limits from the command line (see ``kata check --help``)."""
     from .sandbox.client import Limits
-    for name in ("timeout", "cpu_limit", "memory", "file_size", "open_files", "processes", "output_limit"):
+    for name in ("timeout", "cpu_limit", "memory", "file_size", "open_files", "processes", "output_limit", "threads"):
         if getattr(args, name) <= 0:
             raise UsageError(f"--{name.replace('_', '-')} must be positive, not {getattr(args, name):g}.")
     return Limits(seconds=args.timeout, cpu_seconds=args.cpu_limit, memory_bytes=int(args.memory * 2**20),
                   file_size_bytes=int(args.file_size * 2**20), open_files=int(args.open_files),
-                  processes=int(args.processes), output_bytes=int(args.output_limit))
+                  processes=int(args.processes) + int(args.threads), output_bytes=int(args.output_limit),
+                  threads=int(args.threads))
 
 
 def cmd_check(args) -> int:
@@ -183,7 +186,8 @@ def cmd_grade(args) -> int:
     options = ["--timeout", str(args.timeout), "--cpu-limit", str(args.cpu_limit), "--memory", str(args.memory),
                "--file-size", str(args.file_size), "--open-files", str(args.open_files),
                "--processes", str(args.processes), "--output-limit", str(args.output_limit),
-               "--total-timeout", str(args.total_timeout)]
+               "--total-timeout", str(args.total_timeout),
+               "--threads", str(args.threads if args.jobs == 1 else 1)]
     out = Path(args.out)
     try:
         summary = grade_class(load_manifest(), Path(args.submissions), out, selection=args.selection,

@@ -225,6 +225,8 @@ class JudgePlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "exercise(id): the manifest exercise a check grades")
+        config.addinivalue_line("markers", "budget(seconds=..., cpu_seconds=...): a check that needs more time than "
+                                           "the per-check limit (a training run); the README states it")
         config._kata_judge = self
 
     def pytest_generate_tests(self, metafunc):
@@ -273,7 +275,10 @@ class JudgePlugin:
     def pytest_runtest_protocol(self, item, nextitem):
         self._phase[item.nodeid] = None
         self._started[item.nodeid] = time.monotonic()
-        self.sandbox.begin_check(min(self.sandbox.limits.seconds, max(0.001, self.deadline - time.monotonic())))
+        budget = item.get_closest_marker("budget")
+        seconds = budget.kwargs.get("seconds", self.sandbox.limits.seconds) if budget else self.sandbox.limits.seconds
+        cpu = budget.kwargs.get("cpu_seconds") if budget else None
+        self.sandbox.begin_check(min(seconds, max(0.001, self.deadline - time.monotonic())), cpu_seconds=cpu)
         yield
         output = self.sandbox.end_check()
         self.records.append(self._record(item, output))

@@ -71,11 +71,11 @@ class Limits:
     processes: int = 32                   # processes the worker may have at once
     output_bytes: int = 4096              # printed output kept per check (first and last halves)
     answer_bytes: int = 64 * 2**20        # largest answer accepted from the worker
-    threads: int = 1                      # BLAS threads in the worker
+    threads: int = 1                      # BLAS threads in the worker (a training run uses the cores)
     grace: float = 2.0                    # seconds past a limit before the worker is killed
 
     def describe(self) -> dict:
-        return {"seconds_per_check": self.seconds, "cpu_seconds_per_check": self.cpu_seconds,
+        return {"seconds_per_check": self.seconds, "cpu_seconds_per_check": self.cpu_seconds, "threads": self.threads,
                 "memory_bytes": self.memory_bytes, "file_size_bytes": self.file_size_bytes,
                 "open_files": self.open_files, "processes": self.processes,
                 "output_bytes_kept_per_check": self.output_bytes}

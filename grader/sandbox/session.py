@@ -126,6 +126,7 @@ class Sandbox:
         self.output = OutputBuffer(limits.output_bytes)
         self.deadline: float | None = None
         self.check_seconds = limits.seconds
+        self.check_cpu_seconds = limits.cpu_seconds
         self.restarts = 0
         self._release: list[int] = []
 
@@ -153,9 +154,10 @@ class Sandbox:
         self.output.add(data)
 
     # -- one check at a time ----------------------------------------------------------------------
-    def begin_check(self, seconds: float | None = None) -> None:
+    def begin_check(self, seconds: float | None = None, cpu_seconds: float | None = None) -> None:
         self.output = OutputBuffer(self.limits.output_bytes)
         self.check_seconds = seconds or self.limits.seconds
+        self.check_cpu_seconds = cpu_seconds or self.limits.cpu_seconds
         self.deadline = time.monotonic() + self.check_seconds
 
     def end_check(self) -> OutputBuffer:
@@ -279,7 +281,7 @@ class Sandbox:
     def _run(self, request: dict, buffers, label: str, stem: str, *, origin: str, quiet: bool):
         worker = self.ensure_worker()
         seconds = self._seconds_left()
-        request.update({"seconds": seconds, "cpu_seconds": self.limits.cpu_seconds, "quiet": quiet,
+        request.update({"seconds": seconds, "cpu_seconds": self.check_cpu_seconds, "quiet": quiet,
                         "errstate": {k: v for k, v in np.geterr().items()}, "release": self._release})
         self._release = []
         try:
@@ -318,7 +320,7 @@ class Sandbox:
         if kind == "timeout":
             return LearnerTimeout(seconds, frames, hard=False)
         if kind == "cpu":
-            return LearnerCpuLimit(self.limits.cpu_seconds, frames)
+            return LearnerCpuLimit(self.check_cpu_seconds, frames)
         if kind == "missing":
             return MissingSymbol(f"{self.display_file(label, stem)} defines no {_short(error.get('message'), 80)!r}; "
                                  f"keep the name and signature of the stub.")

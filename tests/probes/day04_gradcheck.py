@@ -56,6 +56,11 @@ def sum_exp(v):
     return np.sum(np.exp(v))
 
 
+def sum_exp_first_row(v):
+    """sum(exp(x[0])): every entry outside the first row has a gradient of exactly 0."""
+    return np.sum(np.exp(v[0]))
+
+
 # -- array functions f(x) -> array ----------------------------------------------------------------
 def matmul(v):
     """x @ W for x (3, 4), W (4, 2)."""
@@ -70,6 +75,11 @@ def scaled_tanh(v):
 def transpose(v):
     """x.T: a view of x, which changes when x is nudged again."""
     return v.T
+
+
+def transposed_copy(v):
+    """x.T as a new array: the same function as :func:`transpose`, without the view."""
+    return v.T.copy()
 
 
 # -- for the checks: functions that read x itself (built here, where x lives) ---------------------
@@ -176,6 +186,9 @@ def catalog_eval_numerical_gradient(day04):
     out.update(_restoration(x, before))
     x = before.copy()
     out["grad of a function reading x itself"] = day04.eval_numerical_gradient(lambda _: np.sum(x ** 3), x)
+    # A step far from the default: a checker that ignores h, or writes / 2 * h for / (2 * h), shows here.
+    out["grad of sum(sin(x)) with h = 1e-2"] = day04.eval_numerical_gradient(lambda v: np.sum(np.sin(v)),
+                                                                            before[0].copy(), h=1e-2)
     return out
 
 
@@ -188,12 +201,15 @@ def catalog_eval_numerical_gradient_array(day04):
     out.update(_restoration(x, before))
     x = before.copy()
     out["grad of f(x) = x.T"] = day04.eval_numerical_gradient_array(lambda v: v.T, x, df.T)
+    out["grad of tanh(x) with h = 1e-2"] = day04.eval_numerical_gradient_array(np.tanh, before[0].copy(), df[0],
+                                                                              h=1e-2)
     return out
 
 
 def catalog_rel_error(day04):
     cases = {"[1, 2] vs [1.1, 2]": ([1.0, 2.0], [1.1, 2.0]), "zeros vs zeros": (np.zeros(3), np.zeros(3)),
-             "1 vs -1": (1.0, -1.0), "[1, 1, 1, 1] vs [1, 1, 1, 2]": (np.ones(4), [1.0, 1.0, 1.0, 2.0])}
+             "1 vs -1": (1.0, -1.0), "[1, 1, 1, 1] vs [1, 1, 1, 2]": (np.ones(4), [1.0, 1.0, 1.0, 2.0]),
+             "3e-9 vs -1e-9": (3e-9, -1e-9)}
     return {label: day04.rel_error(a, b) for label, (a, b) in cases.items()}
 
 
@@ -211,10 +227,19 @@ def catalog_grad_check_sparse(day04):
         errors = day04.grad_check_sparse(lambda v: np.sum(np.exp(v)), x, planted, 6, 1e-5, rng)
         exact = day04.grad_check_sparse(lambda v: np.sum(np.exp(v)), x.copy(), np.exp(x), 4, 1e-5,
                                         np.random.default_rng(8))
+        wide = day04.grad_check_sparse(lambda v: np.sum(np.exp(v)), before.copy(), np.exp(before), 3, 1e-2,
+                                       np.random.default_rng(8))
+        first_row = before.reshape(4, 3)  # f depends on row 0 only: the other entries' gradients are exactly 0
+        zero_grad = np.zeros_like(first_row)
+        zero_grad[0] = np.exp(first_row[0])
+        zeros = day04.grad_check_sparse(sum_exp_first_row, first_row.copy(), zero_grad, 6, 1e-5,
+                                        np.random.default_rng(11))
     finally:
         np.random.set_state(saved)
     out = {"errors with a planted gradient": np.asarray(errors, dtype=float),
            "errors with the exact gradient": np.asarray(exact, dtype=float),
+           "errors with the exact gradient, h = 1e-2": np.asarray(wide, dtype=float),
+           "errors where both gradients are 0": np.asarray(zeros, dtype=float),
            "next draw of rng": rng.random()}
     out.update(_restoration(x, before))
     return out
@@ -232,4 +257,14 @@ def catalog_TwoLayerNet(day04):
     loss, grads = net.loss(X, y)
     out["loss"] = loss
     out["grads"] = {name: grads[name] for name in PARAM_NAMES}
+    # One example whose second hidden unit sits exactly at the ReLU's kink (pre-activation 0).
+    kink = {"W1": np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]]), "b1": np.array([0.0, 1.0, 0.5]),
+            "W2": np.array([[2.0, 0.0], [0.0, 5.0], [1.0, -1.0]]), "b2": np.array([0.0, -3.0])}
+    _, kink_grads = _net_with(day04, kink, 0.1).loss(np.array([[1.0, -1.0]]), np.array([1]))
+    out["grads at a ReLU kink"] = {name: kink_grads[name] for name in PARAM_NAMES}
+    # Scores [1000, 0, -1000] in every row (those of tests/checks/edges.py), each class correct once.
+    extreme = {"W1": np.eye(2), "b1": np.zeros(2), "W2": np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]]),
+               "b2": np.zeros(3)}
+    out["loss on scores of +-1000"] = _net_with(day04, extreme, 0.0).loss(np.tile([1.0, -1.0], (3, 1)),
+                                                                          np.array([0, 1, 2]))[0]
     return out
