@@ -171,7 +171,7 @@ def same_outputs(a: dict, b: dict, rtol: float = MATCH_RTOL, atol: float = MATCH
         elif isinstance(x, dict) and isinstance(y, dict):
             if not same_outputs(x, y, rtol, atol):
                 return False
-        elif x != y:
+        elif type(x) is not type(y) or x != y:  # different kinds of output never match
             return False
     return True
 

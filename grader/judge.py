@@ -122,7 +122,7 @@ class LearnerFunction:
         try:
             value = self._impl.sandbox.call(self._impl.label, self._stem, self.__name__, args, kwargs)
         except LearnerRaised as exc:
-            exc.call = f"`{self.__name__}({shapes_of(args, exc.params)})`"
+            exc.call = f"`{self.__name__}({shapes_of(args, exc.params, kwargs)})`"
             raise
         return unpack(value, self._returns, f"`{self.__name__}`")
 

@@ -169,9 +169,17 @@ def sigmoid_forward(x):
 
     Notes
     -----
-    .. math:: \sigma(x) = \frac{1}{1 + e^{-x}}, \qquad \sigma'(x) = \sigma(x)\,(1 - \sigma(x))
+    .. math:: \sigma(x) = \frac{1}{1 + e^{-x}} = \frac{e^{x}}{1 + e^{x}}, \qquad
+              \sigma'(x) = \sigma(x)\,(1 - \sigma(x))
+
+    Either form overflows for one sign of x: ``np.exp(1000)`` is ``inf`` (with a
+    RuntimeWarning, which the checks treat as an error) and ``inf / inf`` is ``nan``. With
+    :math:`z = e^{-|x|} \in (0, 1]`, use the first form where :math:`x \ge 0`
+    (:math:`1 / (1 + z)`) and the second where :math:`x < 0` (:math:`z / (1 + z)`): no
+    exponential then exceeds 1. It must not warn for any :math:`|x| \le 1000`.
     """
-    out = 1.0 / (1.0 + np.exp(-x))
+    z = np.exp(-np.abs(x))  # in (0, 1]: never overflows
+    out = np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
     cache = out
     return out, cache
 
@@ -224,6 +232,11 @@ def tanh_forward(x):
     Notes
     -----
     .. math:: \tanh'(x) = 1 - \tanh^2(x)
+
+    ``np.tanh`` is exact and stable for every x. The textbook formula
+    :math:`(e^{x} - e^{-x}) / (e^{x} + e^{-x})` (or :math:`(e^{2x} - 1) / (e^{2x} + 1)`)
+    overflows to ``inf / inf = nan``, with a RuntimeWarning, once :math:`|x|` passes about
+    355; the checks feed it :math:`|x|` up to 1000.
     """
     out = np.tanh(x)
     cache = out
@@ -483,7 +496,7 @@ class Value:
         return out
 
     def exp(self):
-        """``e ** self``: its derivative is itself."""
+        """``e ** self``: its derivative is itself (``math.exp`` is finite up to about 709.78)."""
         out = Value(math.exp(self.data), (self,), 'exp')
 
         def _backward():
@@ -492,7 +505,8 @@ class Value:
         return out
 
     def log(self):
-        """Natural logarithm (``self.data > 0``): derivative ``1 / x``."""
+        """Natural logarithm (``self.data > 0``): derivative ``1 / x``. Exact, with no epsilon added:
+        ``log(1e-300)`` is about -690.78 and its derivative 1e300."""
         out = Value(math.log(self.data), (self,), 'log')
 
         def _backward():
@@ -501,7 +515,8 @@ class Value:
         return out
 
     def tanh(self):
-        """Hyperbolic tangent: derivative ``1 - tanh(x)**2``, from the output."""
+        """Hyperbolic tangent: derivative ``1 - tanh(x)**2``, from the output. ``tanh(1000)`` is
+        exactly 1.0 (``math.tanh``); ``(exp(2x) - 1) / (exp(2x) + 1)`` overflows there."""
         t = math.tanh(self.data)
         out = Value(t, (self,), 'tanh')
 

@@ -432,11 +432,11 @@ def _short(value, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def shapes_of(args, names=None) -> str:
+def shapes_of(args, names=None, kwargs=None) -> str:
     """``x (2, 3, 4), W (12, 5), b (5,)``: the arguments of a call as a message shows them."""
     parts = []
-    for k, value in enumerate(args):
-        name = names[k] if names and k < len(names) else f"argument {k + 1}"
+    named = [(names[k] if names and k < len(names) else f"argument {k + 1}", value) for k, value in enumerate(args)]
+    for name, value in named + list((kwargs or {}).items()):
         if isinstance(value, np.ndarray):
             parts.append(f"{name} {tuple(value.shape)}")
         elif isinstance(value, (bool, int, float)) and not isinstance(value, bool) and math.isfinite(float(value)):

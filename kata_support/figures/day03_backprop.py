@@ -58,7 +58,8 @@ def draw(day, out_dir):
     for k, node in enumerate(nodes):
         x, y = position[k]
         kind = "output" if k == output else ("op" if k in has_operands else "leaf")
-        ax.add_patch(FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H, boxstyle="round,pad=0.02,rounding_size=0.12",
+        ax.add_patch(FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H,
+                                    boxstyle="round,pad=0.02,rounding_size=0.12",
                                     facecolor=COLOURS[kind], edgecolor="0.3", linewidth=1.0))
         op, title = node["op"], node["name"]
         if op:

@@ -6,6 +6,8 @@ evaluates them on plain floats (its own ``FloatOps``) to get the numerical deriv
 expression is a function ``expr(o, *leaves)``, where ``o`` supplies ``exp``, ``log``,
 ``tanh`` and ``relu``; the operators work the same on Values and floats.
 """
+import warnings
+
 import numpy as np
 
 
@@ -18,30 +20,58 @@ class ValueOps:
     relu = staticmethod(lambda v: v.relu())
 
 
-#: One expression per operator, with plain numbers on either side; a = 0.7, b = -1.3. Most multiply by
-#: another Value, so the operator's _backward sees an out.grad other than 1 (the chain rule shows).
+#: The graphs of the operator checks, by id (the id is the expression as a learner reads it). Each
+#: operator is tested alone (with plain numbers on either side too), then under an upstream
+#: gradient other than 1 (``(...) * c``), so a _backward that drops out.grad shows.
 OPERATOR_EXPRESSIONS = {
-    "a + b": lambda o, a, b: a + b,
-    "a - b": lambda o, a, b: a - b,
     "a * b": lambda o, a, b: a * b,
+    "a * 2.5": lambda o, a: a * 2.5,
+    "(a * b) * c": lambda o, a, b, c: (a * b) * c,
+    "a + b": lambda o, a, b: a + b,
+    "a + 2.5": lambda o, a: a + 2.5,
+    "(a + b) * c": lambda o, a, b, c: (a + b) * c,
+    "a ** 3": lambda o, a: a ** 3,
+    "a ** -0.5": lambda o, a: a ** -0.5,
+    "(a ** 3) * c": lambda o, a, c: (a ** 3) * c,
+    "exp(a)": lambda o, a: o.exp(a),
+    "exp(a) * c": lambda o, a, c: o.exp(a) * c,
+    "log(a)": lambda o, a: o.log(a),
+    "log(a) * c": lambda o, a, c: o.log(a) * c,
+    "tanh(a)": lambda o, a: o.tanh(a),
+    "tanh(a) * c": lambda o, a, c: o.tanh(a) * c,
+    "relu(a)": lambda o, a: o.relu(a),
+    "relu(a) * c": lambda o, a, c: o.relu(a) * c,
+    "-a": lambda o, a: -a,
+    "(-a) * c": lambda o, a, c: (-a) * c,
+    "a - b": lambda o, a, b: a - b,
+    "a - 2.5": lambda o, a: a - 2.5,
+    "(a - b) * c": lambda o, a, b, c: (a - b) * c,
     "a / b": lambda o, a, b: a / b,
-    "a ** 3 + b": lambda o, a, b: a ** 3 + b,
-    "b ** 2 * a ** -0.5": lambda o, a, b: b ** 2 * a ** -0.5,
-    "-a * b": lambda o, a, b: -a * b,
-    "(a + 2) * (3 + b)": lambda o, a, b: (a + 2) * (3 + b),
-    "(a - 2) * (3 - b)": lambda o, a, b: (a - 2) * (3 - b),
-    "2 * a + (b * 3) * a": lambda o, a, b: 2 * a + (b * 3) * a,
-    "(a / 4) * (2 / b)": lambda o, a, b: (a / 4) * (2 / b),
-    "exp(a) * b": lambda o, a, b: o.exp(a) * b,
-    "log(a) * b": lambda o, a, b: o.log(a) * b,
-    "tanh(a) * b": lambda o, a, b: o.tanh(a) * b,
-    "relu(a) * 2 + relu(b) * a": lambda o, a, b: o.relu(a) * 2 + o.relu(b) * a,
+    "a / 4": lambda o, a: a / 4,
+    "(a / b) * c": lambda o, a, b, c: (a / b) * c,
+    "2.5 + a": lambda o, a: 2.5 + a,
+    "(2.5 + a) * c": lambda o, a, c: (2.5 + a) * c,
+    "2.5 * a": lambda o, a: 2.5 * a,
+    "(2.5 * a) * c": lambda o, a, c: (2.5 * a) * c,
+    "1 - a": lambda o, a: 1 - a,
+    "(1 - a) * c": lambda o, a, c: (1 - a) * c,
+    "2 / a": lambda o, a: 2 / a,
+    "(2 / a) * c": lambda o, a, c: (2 / a) * c,
+    # a value used twice by one operation: both uses must add to its grad
+    "a + a": lambda o, a: a + a,
+    "a * a": lambda o, a: a * a,
 }
 
 
 def node_used_several_times(o, a, b):
     d = a * b
     return d + d * d + o.tanh(d) - d / 3
+
+
+def reused_node(o, a):
+    # b is used twice by c, and a twice by b: every use adds its contribution exactly once.
+    b = a + a
+    return b * b
 
 
 def diamond(o, x, y):
@@ -53,7 +83,8 @@ def diamond(o, x, y):
 
 
 #: Every named expression a check can ask for, by id.
-EXPRESSIONS = dict(OPERATOR_EXPRESSIONS, node_used_several_times=node_used_several_times, diamond=diamond)
+EXPRESSIONS = dict(OPERATOR_EXPRESSIONS, reused_node=reused_node, node_used_several_times=node_used_several_times,
+                   diamond=diamond)
 
 #: Building blocks of the random expressions: safe on every real input (log and division see
 #: only positive numbers, exp only non-positive ones).
@@ -112,12 +143,20 @@ def expression(description):
     return lambda o, *leaves: run_program(o, program, leaves)
 
 
+def leaf_names(description):
+    """The names of an expression's leaves, as its definition calls them (``("a", "c")``, ``("x", "y")``)."""
+    if not isinstance(description, str):
+        return tuple("abc")
+    code = EXPRESSIONS[description].__code__
+    return code.co_varnames[1:code.co_argcount]
+
+
 # -- for the checks: Value --------------------------------------------------------------------
 def value_expression(day03, description, point, backward=True):
     """Build an expression from learner Values at ``point`` and (unless told not to) call backward().
 
-    Returns the type of the result, its ``data``, and every leaf's ``grad`` after backward(),
-    as the learner's code left them (the judge reads them).
+    Returns the type of the result, its ``data``, and after backward() its own ``grad`` and
+    every leaf's ``grad``, as the learner's code left them (the judge reads them).
     """
     leaves = [day03.Value(v) for v in point]
     out = expression(description)(ValueOps, *leaves)
@@ -127,8 +166,14 @@ def value_expression(day03, description, point, backward=True):
     found["data"] = out.data
     if backward:
         out.backward()
+        found["out.grad"] = out.grad
         found["grads"] = [leaf.grad for leaf in leaves]
     return found
+
+
+def value_expressions(day03, graphs, backward=True):
+    """:func:`value_expression` for each ``(description, point)`` of ``graphs``, in order, each on fresh leaves."""
+    return [value_expression(day03, description, point, backward) for description, point in graphs]
 
 
 def value_leaf(day03, x):
@@ -137,39 +182,20 @@ def value_leaf(day03, x):
     return {"data": a.data, "grad": a.grad}
 
 
-def value_product(day03, x, y):
-    """out = a * b, then out.backward(): the gradients of out, a and b."""
-    a, b = day03.Value(x), day03.Value(y)
-    out = a * b
-    out.backward()
-    return {"out.grad": out.grad, "a.grad": a.grad, "b.grad": b.grad}
-
-
-def value_reused_node(day03, x):
-    """b = a + a; c = b * b; c.backward(): c's data and the gradients of b and a."""
-    a = day03.Value(x)
-    b = a + a
-    c = b * b
-    c.backward()
-    return {"c.data": c.data, "b.grad": b.grad, "a.grad": a.grad}
-
-
-def value_relu(day03, x):
-    """relu(a).backward() at a = x: the output's data and a's grad."""
-    a = day03.Value(x)
-    out = a.relu()
-    out.backward()
-    return {"data": out.data, "grad": a.grad}
-
-
 def value_graph_record(day03):
-    """What c = a * b records: its operands in _prev (named "a", "b", or by type), its _op, a leaf's _prev."""
+    """What c = a * b records: its operands in _prev (named "a", "b", or by type), its _op, a leaf's _prev;
+    and what ``Value(5.0, (a, b), 'custom')`` keeps of the constructor's own _children and _op."""
     a, b = day03.Value(2.0), day03.Value(5.0)
     c = a * b
-    prev = _members(getattr(c, "_prev", None), {id(a): "a", id(b): "b"})
+    names = {id(a): "a", id(b): "b"}
+    prev = _members(getattr(c, "_prev", None), names)
     leaf_prev = _members(getattr(a, "_prev", ()), {})
     op = getattr(c, "_op", None)
-    return {"c._prev": prev, "a._prev": leaf_prev, "c._op": op if isinstance(op, str) else None}
+    made = day03.Value(5.0, (a, b), 'custom')
+    made_op = getattr(made, "_op", None)
+    return {"c._prev": prev, "a._prev": leaf_prev, "c._op": op if isinstance(op, str) else None,
+            "made._prev": _members(getattr(made, "_prev", None), names),
+            "made._op": made_op if isinstance(made_op, str) else None, "made.data": made.data}
 
 
 def _members(children, names):
@@ -238,7 +264,8 @@ def neuron_graph(day03):
 # -- for the catalog: fixed inputs whose outputs tell the mistakes apart --------------------------
 def _affine_inputs(seed=13):
     gen = np.random.default_rng(seed)
-    return gen.standard_normal((3, 2, 2)), gen.standard_normal((4, 5)), gen.standard_normal(5), gen.standard_normal((3, 5))
+    return (gen.standard_normal((3, 2, 2)), gen.standard_normal((4, 5)), gen.standard_normal(5),
+            gen.standard_normal((3, 5)))
 
 
 def catalog_affine_forward(day03):
@@ -261,10 +288,39 @@ def _activation_inputs():
     return x, dout
 
 
+#: A grid from -1000 to 1000 for sigmoid and tanh (the checks' edges.LARGE_X, coarser).
+_LARGE_GRID = np.array([-1000.0, -710.0, -400.0, -30.0, -2.0, 0.0, 0.5, 30.0, 400.0, 710.0, 1000.0])
+
+
+def _float_trouble(function, *args) -> str:
+    """What goes wrong in floating point when ``function(*args)`` runs with warnings on: the
+    warning or error's type name, or "" when nothing does."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with np.errstate(over="warn", invalid="warn", divide="warn"):
+            try:
+                function(*args)
+            except (FloatingPointError, RuntimeWarning, OverflowError, ZeroDivisionError) as exc:
+                return type(exc).__name__
+    return ""
+
+
 def _forward_outputs(day03, name):
     x, _ = _activation_inputs()
     out, _ = getattr(day03, f"{name}_forward")(x)
     return {"out": np.array(out, copy=True), "x after the call": x}
+
+
+def _stable_forward_outputs(day03, name):
+    """The forward pass on the small inputs, then on |x| up to 1000: its values with warnings
+    silenced, and whether it overflows or makes a NaN when they are not."""
+    found = _forward_outputs(day03, name)
+    forward = getattr(day03, f"{name}_forward")
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found[f"out on {_LARGE_GRID.tolist()}"] = np.array(forward(_LARGE_GRID.copy())[0], dtype=float)
+    found["floating-point trouble on |x| <= 1000"] = _float_trouble(forward, _LARGE_GRID.copy())
+    return found
 
 
 def _backward_outputs(day03, name):
@@ -278,11 +334,11 @@ def catalog_relu_forward(day03):
 
 
 def catalog_sigmoid_forward(day03):
-    return _forward_outputs(day03, "sigmoid")
+    return _stable_forward_outputs(day03, "sigmoid")
 
 
 def catalog_tanh_forward(day03):
-    return _forward_outputs(day03, "tanh")
+    return _stable_forward_outputs(day03, "tanh")
 
 
 def catalog_relu_backward(day03):
@@ -312,12 +368,18 @@ def catalog_softmax_loss(day03):
     return out
 
 
+#: The checks' edges.ZERO_MARGIN_SCORES and _Y: row 0, class 1 sits exactly on the margin.
+_ZERO_MARGIN_SCORES, _ZERO_MARGIN_Y = np.array([[1.0, 0.0, 1.0], [2.0, 2.0, 0.0]]), np.array([0, 1])
+
+
 def catalog_svm_loss(day03):
     gen = np.random.default_rng(22)
     scores, y = gen.standard_normal((5, 4)), gen.integers(0, 4, 5)
     loss, dscores = day03.svm_loss(scores, y)
     loss2, dscores2 = day03.svm_loss(scores, y, delta=2.0)
-    return {"loss": loss, "dscores": dscores, "loss with delta 2": loss2, "dscores with delta 2": dscores2}
+    loss0, dscores0 = day03.svm_loss(_ZERO_MARGIN_SCORES.copy(), _ZERO_MARGIN_Y.copy())
+    return {"loss": loss, "dscores": dscores, "loss with delta 2": loss2, "dscores with delta 2": dscores2,
+            "loss with a zero margin": loss0, "dscores with a zero margin": dscores0}
 
 
 def catalog_affine_relu_forward(day03):
@@ -333,23 +395,40 @@ def catalog_affine_relu_backward(day03):
     return {"dx": dx, "dW": dW, "db": db}
 
 
+#: Where the catalog evaluates the operator graphs: a, b, c in that order, as many as a graph has.
+_CATALOG_POINT = (0.7, -1.3, 2.5)
+#: Extreme points, each beside its graph: large |x| for tanh and exp, a tiny positive for log,
+#: a tiny divisor for division.
+_CATALOG_EXTREMES = [("tanh(a)", (1000.0,)), ("tanh(a)", (-1000.0,)), ("exp(a)", (700.0,)), ("exp(a)", (-1000.0,)),
+                     ("log(a)", (1e-300,)), ("a / b", (0.7, 1e-100)), ("relu(a)", (0.0,)), ("relu(a)", (-1.3,))]
+
+
+def _catalog_value_graphs():
+    graphs = []
+    for description in OPERATOR_EXPRESSIONS:
+        graphs.append((description, _CATALOG_POINT[:len(leaf_names(description))]))
+    return graphs + _CATALOG_EXTREMES + [("reused_node", (1.5,)), ("node_used_several_times", (0.6, -0.9)),
+                                         ("diamond", (0.8, 0.5))]
+
+
 def catalog_value(day03):
-    V = day03.Value
-    out = {}
-
-    def run(name, build, *point):
-        leaves = [V(p) for p in point]
-        result = build(*leaves)
-        result.backward()
-        out[f"{name}: data"] = result.data
-        out[f"{name}: leaf grads"] = np.array([leaf.grad for leaf in leaves], dtype=float)
-
-    run("c = (a + a) * (a + a)", lambda a: (lambda b: b * b)(a + a), 1.5)
-    run("diamond", lambda x, y: diamond(ValueOps, x, y), 0.8, 0.5)
-
-    def every_op(a, b):
-        d = a * b - b / 4
-        return (d.exp() + (a * a + 1).log()) * (2 - d) + d ** 3 / (1 + b.relu()) - (-a).tanh()
-    run("every operation", every_op, 0.6, 0.9)
-    run("relu at 0", lambda a: a.relu() * 3, 0.0)
+    """Every operator graph, the extremes and the shared-node graphs, each at fixed leaves: the numbers
+    [out.data, out.grad, then each leaf's grad] (NaN where the code raised or returned no Value), and
+    under "what went wrong" the graphs where it did. Each key always holds the same kind of value, so
+    outputs compare entry by entry."""
+    out, wrong = {}, []
+    for description, point in _catalog_value_graphs():
+        names = leaf_names(description)
+        label = f"{description} at {', '.join(f'{n} = {v:g}' for n, v in zip(names, point))}"
+        numbers = np.full(2 + len(point), np.nan)
+        try:
+            found = value_expression(day03, description, point)
+            if found["is_value"]:
+                numbers = np.array([found["data"], found["out.grad"], *found["grads"]], dtype=float)
+            else:
+                wrong.append(f"{label} returned {found['type']}")
+        except Exception as exc:  # a probe gathers data: what was raised is the datum here
+            wrong.append(f"{label} raised {type(exc).__name__}")
+        out[f"{label}: [out.data, out.grad, leaf grads]"] = numbers
+    out["what went wrong"] = "; ".join(wrong)
     return out
