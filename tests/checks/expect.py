@@ -80,3 +80,51 @@ def expect_unchanged(name, before, after) -> None:
     """An input the function must not modify is unchanged."""
     if not np.array_equal(before, after):
         fail(f"your code modified its input {name} in place; work on a copy or build new arrays.", names="cause")
+
+
+# -- naming a cause only on evidence (rule 6 of tests/README.md) -------------------------------------
+def same(got, expected, *, rtol: float = VALUE_RTOL, atol: float = VALUE_ATOL) -> bool:
+    """Whether ``got`` (whatever came back) has ``expected``'s shape and, to float64 noise, its values."""
+    try:
+        got = np.asarray(got, dtype=float)
+        expected = np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return (got.shape == expected.shape and bool(np.all(np.isfinite(got)))
+            and bool(np.allclose(got, expected, rtol=rtol, atol=atol)))
+
+
+def the_one_matching(got, expected, explanations, **tolerances) -> str | None:
+    """The sentence of the only explanation whose value ``got`` reproduces, or None.
+
+    ``explanations`` is a list of ``(value, sentence)``: what a known mistake returns here, and what
+    to say when the learner's code did the same. An explanation whose value equals ``expected``
+    cannot be told apart from the right answer and is ignored; two that match name nothing.
+    """
+    hits = [sentence for value, sentence in explanations
+            if not same(value, expected, **tolerances) and same(got, value, **tolerances)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def expect_array_naming(name, got, expected, causes=(), *, context="", **tolerances) -> None:
+    """:func:`expect_array`; when it fails and ``got`` is what exactly one known mistake returns
+    (``causes``: pairs of that value and the sentence naming the mistake), the sentence is added and
+    the failure names its cause."""
+    try:
+        expect_array(name, got, expected, context=context, **tolerances)
+    except CheckFailed as failure:
+        sentence = the_one_matching(got, expected, causes)
+        if sentence:
+            fail(f"{failure.msg} {sentence}", names="cause")
+        raise
+
+
+def expect_scalar_naming(name, got, expected, causes=(), *, context="", atol=VALUE_ATOL, rtol=0.0) -> None:
+    """:func:`expect_scalar` with a known mistake named, as :func:`expect_array_naming`."""
+    try:
+        expect_scalar(name, got, expected, context=context, atol=atol, rtol=rtol)
+    except CheckFailed as failure:
+        sentence = the_one_matching(got, expected, causes, atol=max(atol, 1e-12), rtol=1e-9)
+        if sentence:
+            fail(f"{failure.msg} {sentence}", names="cause")
+        raise
