@@ -20,7 +20,7 @@ from grader.sandbox.client import LearnerRaised
 
 from ..probes import day02_perceptron_mlp as probes
 from .edges import KINK_X, LARGE_X
-from .expect import CheckFailed, expect_array, expect_scalar, expect_unchanged, fail, shapes
+from .expect import expect_array, expect_scalar, expect_unchanged, fail, same, shapes
 
 exercise = pytest.mark.exercise
 
@@ -45,24 +45,6 @@ def trusted_forward(X, layers, activation=trusted_relu):
         if k < len(layers) - 1:
             hidden = activation(hidden)
     return hidden
-
-
-def same(got, expected, atol=1e-9, rtol=1e-7) -> bool:
-    """Whether ``got`` has ``expected``'s shape and values (judge-side evidence for a recognised mistake)."""
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    expected = np.asarray(expected, dtype=float)
-    return got.shape == expected.shape and bool(np.allclose(got, expected, atol=atol, rtol=rtol))
-
-
-def expect_not_modified(name, before, after) -> None:
-    """:func:`expect_unchanged`, whose sentence names the cause (an in-place change) itself."""
-    try:
-        expect_unchanged(name, before, after)
-    except CheckFailed as exc:
-        fail(exc.msg, names="cause")
 
 
 #: What the learner's code raises, in the worker, when it overflows, divides by zero or makes a NaN
@@ -270,7 +252,7 @@ def test_sigmoid_any_shape_and_pure(day02, shape, rng):
     x = np.asarray(rng.standard_normal(shape) * 4)  # an ndarray even for shape (), not a float
     before = x.copy()
     out = quietly(day02.sigmoid, x)
-    expect_not_modified("x", before, x)
+    expect_unchanged("x", before, x)
     expect_array("sigmoid(x)", out, 0.5 * (1.0 + np.tanh(before / 2)), context=f" for x of shape {shape}")
 
 
@@ -309,7 +291,7 @@ def test_tanh_any_shape_and_pure(day02, shape, rng):
     x = np.asarray(rng.standard_normal(shape) * 2)  # an ndarray even for shape (), not a float
     before = x.copy()
     out = quietly(day02.tanh, x)
-    expect_not_modified("x", before, x)
+    expect_unchanged("x", before, x)
     expect_array("tanh(x)", out, np.tanh(before), context=f" for x of shape {shape}")
 
 
@@ -358,7 +340,7 @@ def test_relu_any_shape_and_pure(day02, shape, rng):
     x = rng.standard_normal(shape)
     before = x.copy()
     out = day02.relu(x)
-    expect_not_modified("x", before, x)
+    expect_unchanged("x", before, x)
     expect_array("relu(x)", out, np.maximum(before, 0.0), context=f" for x of shape {shape}")
 
 
@@ -583,8 +565,8 @@ def test_perceptron_is_pure_and_deterministic(day02):
     X, y = separable_set(seed=3, N=12, D=2)
     X_before, y_before = X.copy(), y.copy()
     first = train(day02, X, y, 5, 0.5)
-    expect_not_modified("X", X_before, X)
-    expect_not_modified("y", y_before, y)
+    expect_unchanged("X", X_before, X)
+    expect_unchanged("y", y_before, y)
     second = train(day02, X, y, 5, 0.5)
     expect_array("w (second call)", second[0], first[0], atol=0,
                  context="; two calls with the same data must give the same result")
@@ -682,10 +664,10 @@ def test_mlp_forward_leaves_inputs_alone(day02, rng):
     X_before = X.copy()
     copies = [(W.copy(), b.copy()) for W, b in layers]
     day02.mlp_forward(X, layers, probes.relu)
-    expect_not_modified("X", X_before, X)
+    expect_unchanged("X", X_before, X)
     for k, ((W, b), (W0, b0)) in enumerate(zip(layers, copies)):
-        expect_not_modified(f"W of layer {k}", W0, W)
-        expect_not_modified(f"b of layer {k}", b0, b)
+        expect_unchanged(f"W of layer {k}", W0, W)
+        expect_unchanged(f"b of layer {k}", b0, b)
 
 
 # -- collapse_linear -----------------------------------------------------------------------------
@@ -750,8 +732,8 @@ def test_collapse_linear_leaves_layers_alone(day02, rng):
     copies = [(W.copy(), b.copy()) for W, b in layers]
     day02.collapse_linear(layers)
     for k, ((W, b), (W0, b0)) in enumerate(zip(layers, copies)):
-        expect_not_modified(f"W of layer {k}", W0, W)
-        expect_not_modified(f"b of layer {k}", b0, b)
+        expect_unchanged(f"W of layer {k}", W0, W)
+        expect_unchanged(f"b of layer {k}", b0, b)
 
 
 # -- XOR -----------------------------------------------------------------------------------------

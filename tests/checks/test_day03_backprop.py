@@ -19,7 +19,16 @@ from grader.sandbox.client import LearnerRaised
 from ..probes import day03_backprop as probes
 from ..probes.day03_backprop import random_program
 from . import edges
-from .expect import CheckFailed, expect_array, expect_scalar, expect_unchanged, fail, shapes
+from .expect import (
+    CheckFailed,
+    expect_array,
+    expect_array_naming,
+    expect_scalar,
+    expect_scalar_naming,
+    expect_unchanged,
+    fail,
+    shapes,
+)
 from .gradcheck import GRAD_ATOL, GRAD_TOL, LOSS_ATOL, VALUE_RTOL, H, check_gradients, numerical_gradient_of, rel_error
 
 exercise = pytest.mark.exercise
@@ -46,36 +55,6 @@ def _as_floats(value):
     except (TypeError, ValueError):
         return None
     return array
-
-
-def _matches(got, candidate, atol=1e-10, rtol=1e-7) -> bool:
-    got, candidate = _as_floats(got), np.asarray(candidate, dtype=float)
-    return (got is not None and got.shape == candidate.shape and bool(np.all(np.isfinite(got)))
-            and bool(np.allclose(got, candidate, rtol=rtol, atol=atol)))
-
-
-def expect_array_naming(name, got, expected, causes=(), *, context="", **tolerances) -> None:
-    """:func:`expect_array`; when it fails and ``got`` is what a known mistake returns (``causes``:
-    pairs of that array and the sentence that names the mistake), the sentence is added and the
-    failure names its cause."""
-    try:
-        expect_array(name, got, expected, context=context, **tolerances)
-    except CheckFailed as failure:
-        for candidate, sentence in causes:
-            if _matches(got, candidate):
-                fail(f"{failure.msg} {sentence}", names="cause")
-        raise
-
-
-def expect_scalar_naming(name, got, expected, causes=(), *, context="", **tolerances) -> None:
-    """:func:`expect_scalar` with known mistakes named, as :func:`expect_array_naming`."""
-    try:
-        expect_scalar(name, got, expected, context=context, **tolerances)
-    except CheckFailed as failure:
-        for candidate, sentence in causes:
-            if np.ndim(got) == 0 and _matches(got, candidate, atol=LOSS_ATOL):
-                fail(f"{failure.msg} {sentence}", names="cause")
-        raise
 
 
 def without_float_trouble(call, *args, explain):

@@ -18,7 +18,7 @@ from grader.judge import describe_value
 
 from ..probes import day04_gradcheck as probes
 from .edges import EXTREME_LOGITS, EXTREME_LOGITS_LOSS, KINK_X
-from .expect import expect_array, expect_scalar, expect_unchanged, fail, shapes
+from .expect import expect_array, expect_scalar, expect_unchanged, fail, same, shapes, the_one_matching
 from .gradcheck import (
     DEEP_GRAD_TOL,
     GRAD_TOL,
@@ -49,29 +49,6 @@ FLAGGED = 0.02
 #: the coordinates' errors are at least 0.01 apart, and float64 noise is about 1e-10.
 SAME_ERROR = 1e-6
 #: Two results are "the same" for naming a mistake when they agree this closely (float64 noise).
-SAME_RTOL, SAME_ATOL = 1e-7, 1e-10
-
-
-def same(got, expected) -> bool:
-    """Whether ``got`` (whatever came back) equals ``expected`` in shape and, to float64 noise, in value."""
-    expected = np.asarray(expected, dtype=float)
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return got.shape == expected.shape and bool(np.all(np.isfinite(got))) and \
-        np.allclose(got, expected, rtol=SAME_RTOL, atol=SAME_ATOL)
-
-
-def the_one_matching(got, expected, explanations):
-    """The sentence of the only explanation whose value ``got`` reproduces, or None.
-
-    ``explanations`` is a list of ``(value, sentence)``: what a known mistake would have returned
-    here, and what to say when it did. Explanations whose value equals ``expected`` cannot be
-    told apart from the right answer and are ignored; two matching explanations name none.
-    """
-    hits = [sentence for value, sentence in explanations if not same(value, expected) and same(got, value)]
-    return hits[0] if len(hits) == 1 else None
 
 
 def expect_restored(name, before, after, function, h=H):

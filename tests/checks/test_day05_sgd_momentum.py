@@ -14,7 +14,7 @@ import pytest
 from grader.judge import describe_value
 
 from ..probes import day05_sgd_momentum as probes
-from .expect import CheckFailed, expect_array, expect_unchanged, fail, shapes
+from .expect import expect_array, expect_array_naming, expect_unchanged, fail, same, shapes
 
 exercise = pytest.mark.exercise
 
@@ -40,26 +40,6 @@ def _floats(value):
         return np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         return None
-
-
-def same(got, candidate) -> bool:
-    """``got`` equals ``candidate`` in shape and, to float64 noise, in value."""
-    got, candidate = _floats(got), np.asarray(candidate, dtype=float)
-    return (got is not None and got.shape == candidate.shape and bool(np.all(np.isfinite(got)))
-            and bool(np.allclose(got, candidate, rtol=1e-7, atol=1e-10)))
-
-
-def expect_naming(name, got, expected, causes=(), *, context="", **tolerances) -> None:
-    """:func:`expect_array`; when it fails and ``got`` is what exactly one known mistake returns (``causes``:
-    pairs of that value and the sentence naming the mistake), the sentence is added and names the cause.
-    Mistakes that give the right value here cannot be told apart from it and are ignored."""
-    try:
-        expect_array(name, got, expected, context=context, **tolerances)
-    except CheckFailed as failure:
-        hits = [sentence for value, sentence in causes if not same(value, expected) and same(got, value)]
-        if len(hits) == 1:
-            fail(f"{failure.msg} {hits[0]}", names="cause")
-        raise
 
 
 def config_dict(config, who, context=""):
@@ -145,7 +125,7 @@ def expect_step(name, next_w, config, w, dw, given, context, step="the step"):
     """``next_w`` and the stored velocity of one step from ``given`` are the suite's, with known slips named."""
     expected_w, expected_config = suite_step(name, w, dw, given)
     mistakes = step_mistakes(name, w, dw, given)
-    expect_naming("next_w", next_w, expected_w, [(m_w, s) for m_w, _, s in mistakes], context=context)
+    expect_array_naming("next_w", next_w, expected_w, [(m_w, s) for m_w, _, s in mistakes], context=context)
     config = config_dict(config, f"`{name}`", context)
     if name == "sgd":
         return
@@ -154,7 +134,7 @@ def expect_step(name, next_w, config, w, dw, given, context, step="the step"):
     if "velocity" in given:
         causes.append((given["velocity"], "It is still the velocity the step started from: store the new "
                                           "velocity, config['velocity'] = v, before returning."))
-    expect_naming("config['velocity']", velocity, expected_config["velocity"], causes, context=context)
+    expect_array_naming("config['velocity']", velocity, expected_config["velocity"], causes, context=context)
 
 
 def hand_fixture():
@@ -254,10 +234,10 @@ def test_rule_velocity_is_the_step(day05, name):
              names="cause")
     expect_array("config['velocity']", velocity, -0.2 * dw, context=context + " (it must be -learning_rate * dw)")
     first_step = -0.2 * dw if name == "sgd_momentum" else -(1 + 0.8) * 0.2 * dw
-    expect_naming("next_w", next_w, w + first_step, [(w - first_step, "That is a step uphill: the gradient must be "
-                                                                       "subtracted.")],
-                  context=context + (" (from rest, Nesterov moves by -(1 + momentum) * learning_rate * dw)"
-                                     if name == "nesterov_momentum" else ""))
+    uphill = [(w - first_step, "That is a step uphill: the gradient must be subtracted.")]
+    expect_array_naming("next_w", next_w, w + first_step, uphill,
+                        context=context + (" (from rest, Nesterov moves by -(1 + momentum) * learning_rate * dw)"
+                                           if name == "nesterov_momentum" else ""))
 
 
 EDGE_HYPERPARAMETERS = {"momentum 0 (plain SGD)": {"learning_rate": 0.1, "momentum": 0.0},
