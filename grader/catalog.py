@@ -150,6 +150,8 @@ def _normalise(value):
         return value
     if isinstance(value, dict):
         return {k: _normalise(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+        return tuple(value)  # a list of words (exception names, verdicts): compared as it is
     try:
         array = np.asarray(value)
     except Exception:  # an object left in the worker, or anything else that is not numbers

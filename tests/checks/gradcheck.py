@@ -122,7 +122,8 @@ def gradient_problem(name, analytic, numerical, *, tol=GRAD_TOL, batch_size=None
     analytic = np.asarray(analytic)
     if analytic.shape != numerical.shape:
         hint = " (transposed?)" if analytic.shape == numerical.shape[::-1] else ""
-        return f"{name} has shape {analytic.shape} but must have shape {numerical.shape}, like the input it belongs to{hint}."
+        return (f"{name} has shape {analytic.shape} but must have shape {numerical.shape}, like the input it "
+                f"belongs to{hint}.")
     analytic = analytic.astype(float)
     if not np.all(np.isfinite(analytic)):
         idx = _index(np.argwhere(~np.isfinite(analytic))[0])
@@ -160,7 +161,8 @@ def describe_pattern(analytic, numerical, bad, *, batch_size=None, kink=None) ->
     if rel_error(-analytic, numerical) < 1e-6:
         return "It has the wrong sign everywhere: check the direction of each subtraction."
     if kink is not None and np.any(bad) and np.all(np.asarray(kink)[bad]):
-        return "It is wrong only where the input sits exactly on a kink (a ReLU at 0 or a margin of 0): use a strict > 0 there."
+        return ("It is wrong only where the input sits exactly on a kink (a ReLU at 0 or a margin of 0): "
+                "use a strict > 0 there.")
     if analytic.ndim == 2 and analytic.shape[0] == analytic.shape[1] and rel_error(analytic.T, numerical) < 1e-6:
         return "It is the transpose of the true gradient."
     denom = float(np.sum(numerical * numerical))
