@@ -72,6 +72,12 @@ class Implementation:
     def __init__(self, sandbox: Sandbox, label: str):
         self.sandbox, self.label = sandbox, label
 
+    @property
+    def source(self):
+        """The implementation's own folder (``exercises/``, a submission): for files the judge reads, such as
+        the capstone's deliverables. Its code is never imported from here."""
+        return self.sandbox.implementations[self.label].source
+
     def module(self, stem: str, returns: dict | None = None) -> ModuleProxy:
         """The learner's day module ``stem`` (``day01_linear``); ``returns`` names what each function returns."""
         return ModuleProxy(self, stem, returns or {})
@@ -197,6 +203,10 @@ def day_fixtures(manifest):
 
 
 # -- the plugin ------------------------------------------------------------------------------------
+class CheckUnavailable(Exception):
+    """A check cannot run on this machine (the MNIST data is missing, say): an error, not the learner's."""
+
+
 class NotRun(pytest.skip.Exception):
     """A check that was deliberately not run (its exercise timed out, or the overall time ran out)."""
 
@@ -361,6 +371,8 @@ def classify(exc, sandbox: Sandbox, label: str) -> tuple[str, str, str | None, s
         return "failed", f"the check was skipped: {exc}", None, ""
     if isinstance(exc, ImportFailed):
         return "import_error", str(exc), None, ""
+    if isinstance(exc, CheckUnavailable):
+        return "crash", f"this check could not run here: {exc}", None, ""
     if isinstance(exc, MissingSymbol):
         return "import_error", str(exc), None, ""
     if isinstance(exc, LearnerExited):

@@ -50,6 +50,7 @@ class StagedImplementation:
     folder: Path
     display: str
     ignored: list[str] = field(default_factory=list)
+    source: Path | None = None  # the submission's own folder (for files the judge reads, never imports)
 
 
 class OutputBuffer:

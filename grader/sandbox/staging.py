@@ -57,7 +57,7 @@ def stage(folder: Path, modules: set[str], *, label: str, display: str) -> Stage
                 ignored.append(f"{name} ({problem})")
             continue
         ignored.append(name + ("/" if entry.is_dir() and not entry.is_symlink() else ""))
-    return StagedImplementation(label=label, folder=target, display=display, ignored=ignored)
+    return StagedImplementation(label=label, folder=target, display=display, ignored=ignored, source=source)
 
 
 def unstage(staged: StagedImplementation) -> None:
