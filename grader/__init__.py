@@ -5,8 +5,14 @@ The command line lives in :mod:`grader.cli` and the library entry point in
 (:mod:`grader.sandbox`); the judge (:mod:`grader.judge`, the checks, the catalog) runs in
 this process and sees only plain data.
 """
+import os
 import sys
 from pathlib import Path
+
+# The judge's own arithmetic is small: one BLAS thread, so that it never starts threads that fight the
+# worker (and other graders) for the cores. Set before NumPy is imported; the worker sets its own.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
 __version__ = "0.2.0"
 

@@ -96,15 +96,15 @@ def patched_source(source: str, symbol: str, patch, label: str = "") -> str:
     start = node.lineno - 1 - len(node.decorator_list)
     head, body, tail = "".join(lines[:start]), "".join(lines[start:node.end_lineno]), "".join(lines[node.end_lineno:])
     for old, new in patch:
-        count = body.count(old)
-        if count != 1:
-            raise CatalogError(f"{label}: {old!r} occurs {count} times in the reference {symbol}; "
-                               f"it must occur exactly once.")
-        at = body.index(old)
-        if _in_prose(body, at):
-            raise CatalogError(f"{label}: {old!r} starts inside a comment or docstring of the reference {symbol}; "
-                               f"a patch must change code.")
-        body = body.replace(old, new)
+        starts = [i for i in range(len(body)) if body.startswith(old, i)]
+        in_code = [i for i in starts if not _in_prose(body, i)]
+        if len(in_code) != 1:
+            prose = len(starts) - len(in_code)
+            where = f" (and {prose} times in comments or docstrings)" if prose else ""
+            raise CatalogError(f"{label}: {old!r} occurs {len(in_code)} times in the code of the reference {symbol}"
+                               f"{where}; it must occur exactly once there.")
+        at = in_code[0]
+        body = body[:at] + new + body[at + len(old):]
     return head + body + tail
 
 

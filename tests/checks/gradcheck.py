@@ -76,6 +76,12 @@ def numerical_gradient_of(function, args, wrt, *, kwargs=None, output=None, dout
     for i in range(x.size):
         nudges += [(i, x.flat[i] + h), (i, x.flat[i] - h)]
     values = function.map(list(args), dict(kwargs or {}), path, nudges, output)
+    if dout is None:
+        from .expect import fail
+        for value in values[:1]:
+            if np.ndim(value) != 0:
+                fail(f"{getattr(function, '__name__', 'the function')} returned a value of shape {np.shape(value)} "
+                     f"where a single number (the loss) is expected; reduce it to a scalar.", names="cause")
     grad = np.zeros(x.shape)
     for i in range(x.size):
         plus, minus = values[2 * i], values[2 * i + 1]
