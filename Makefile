@@ -23,7 +23,7 @@ ifneq ($(filter $(firstword $(MAKECMDGOALS)),$(WITH_ARGS)),)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help check hint progress compare plots watch verify test grade gradescope bench clean
+.PHONY: help check hint progress compare plots watch capstone verify test grade gradescope bench clean
 
 help:
 	@echo "make check day1      grade a day (or an exercise id, or all); IMPL=solutions grades the reference"
@@ -32,6 +32,7 @@ help:
 	@echo "make compare day1    your outputs vs the reference's on the same inputs"
 	@echo "make plots day1      draw a day's figures with your code (reports/figures/)"
 	@echo "make watch day1      re-check every time you save"
+	@echo "make capstone        train your capstone on the full MNIST; deliverables in reports/capstone/"
 	@echo "make verify          maintainers: the kata proves itself (stubs, solutions, checks, catalog)"
 	@echo "make test            maintainers: the linter, the project's own tests, then verify"
 	@echo "make grade SUBMISSIONS=dir  instructors: grade a class (one folder or zip per learner)"
@@ -74,6 +75,9 @@ test: $(STAMP)
 	@$(PY) -m ruff check .
 	@$(PY) -m pytest
 	@$(KATA) verify
+
+capstone: $(STAMP)
+	@$(KATA) capstone --impl $(IMPL) $(FLAGS)
 
 grade: $(STAMP)
 	@$(KATA) grade $(or $(SUBMISSIONS),$(error give the class folder: make grade SUBMISSIONS=path/to/submissions)) $(FLAGS)

@@ -126,6 +126,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="folder for the PNGs (default: reports/figures/<exercises, solutions or the folder's name>)")
     p.set_defaults(func=cmd_plots)
 
+    p = sub.add_parser("capstone", help="train your capstone configuration on the full MNIST and write its "
+                                        "deliverables under reports/capstone/")
+    impl_option(p)
+    p.add_argument("--quick", action="store_true",
+                   help="shorter side experiments (the optimizer comparison and the search), for a first look")
+    p.add_argument("--out", default=None, help="folder for the deliverables (default: reports/capstone/<impl>/)")
+    p.set_defaults(func=cmd_capstone)
+
     p = sub.add_parser("verify", help="maintainers: prove manifest, stubs, solutions, checks and catalog agree")
     p.add_argument("selection", nargs="?", default="all", help="a day or exercise (default: all)")
     p.add_argument("--jobs", type=int, default=None,
@@ -288,6 +296,11 @@ def cmd_plots(args) -> int:
     from .plots import draw_figures, figures_folder
     out = Path(args.out) if args.out else figures_folder(REPORTS_DIR / "figures", args.impl)
     return draw_figures(load_manifest(), args.selection, args.impl, out)
+
+
+def cmd_capstone(args) -> int:
+    from .capstone_command import capstone
+    return capstone(load_manifest(), args.impl, Path(args.out) if args.out else None, quick=args.quick)
 
 
 def cmd_verify(args) -> int:

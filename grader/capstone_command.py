@@ -1,0 +1,57 @@
+"""``kata capstone``: train the learner's capstone configuration on the full MNIST and write its deliverables.
+
+The training and every other run of the learner's code happen in the sandboxed worker, with the
+machine's cores for BLAS and an hour of wall time; ``kata_support/capstone.py`` decides what is
+trained and written (reports/capstone/<implementation>/ by default).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from kata_support.mnist import MnistCorruptError, MnistUnavailableError
+
+from .impl import display_path, resolve_tree
+from .judge import describe_raise
+from .sandbox.client import ImportFailed, LearnerRaised, Limits, SandboxError
+
+
+def capstone_limits() -> Limits:
+    cores = os.cpu_count() or 1
+    return Limits(seconds=3600.0, cpu_seconds=3600.0 * cores, threads=cores, processes=32 + cores,
+                  memory_bytes=4 * 2**30)
+
+
+def capstone(manifest, impl: str, out: Path | None, *, quick: bool = False) -> int:
+    """Run the capstone of ``impl``; 0 when every deliverable was written, 1 otherwise."""
+    from kata_support import capstone as runner
+
+    from .grading import sandboxed
+
+    folder = resolve_tree(impl)
+    out = out or runner.deliverables_dir(folder)
+    try:
+        with sandboxed(manifest, impl, limits=capstone_limits()) as implementation:
+            summary = runner.run(implementation, folder, out, quick=quick)
+    except ImportFailed as exc:
+        print(f"capstone: {exc}", file=sys.stderr)
+        return 1
+    except LearnerRaised as exc:
+        if exc.type_name == "NotImplementedError" and exc.stub:
+            print(f"capstone: it needs {exc.stub}, which is not written yet; make check {exc.stub} shows how far "
+                  f"it is.", file=sys.stderr)
+        else:
+            print(f"capstone: {describe_raise(exc)}", file=sys.stderr)
+        return 1
+    except SandboxError as exc:
+        print(f"capstone: {exc}", file=sys.stderr)
+        return 1
+    except (MnistUnavailableError, MnistCorruptError) as exc:
+        print(f"capstone: it needs MNIST: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # a configuration that cannot be trained, said in one sentence
+        print(f"capstone: {exc}", file=sys.stderr)
+        return 1
+    print(f"Deliverables in {display_path(out)}/ (report.md ties them together).")
+    return 0 if summary is not None else 1
