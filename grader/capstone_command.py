@@ -6,7 +6,6 @@ trained and written (reports/capstone/<implementation>/ by default).
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -18,9 +17,7 @@ from .sandbox.client import ImportFailed, LearnerRaised, Limits, SandboxError
 
 
 def capstone_limits() -> Limits:
-    cores = os.cpu_count() or 1
-    return Limits(seconds=3600.0, cpu_seconds=3600.0 * cores, threads=cores, processes=32 + cores,
-                  memory_bytes=4 * 2**30)
+    return Limits.for_training(3600.0, memory_bytes=4 * 2**30)
 
 
 def capstone(manifest, impl: str, out: Path | None, *, quick: bool = False) -> int:

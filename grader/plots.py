@@ -7,7 +7,6 @@ implementation go to their own folder, so the reference's never overwrite the le
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from pathlib import Path
 
@@ -29,8 +28,7 @@ def draw_figures(manifest, selection: str, impl: str, out_dir: Path) -> int:
 
     days = sorted({ex.day for ex in manifest.select(selection)})
     status = 0
-    cores = os.cpu_count() or 1
-    limits = Limits(seconds=300.0, cpu_seconds=300.0 * cores, threads=cores, processes=32 + cores)
+    limits = Limits.for_training(300.0)
     with sandboxed(manifest, impl, limits=limits) as implementation:
         for number in days:
             day = manifest.day(number)

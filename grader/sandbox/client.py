@@ -80,6 +80,23 @@ class Limits:
                 "open_files": self.open_files, "processes": self.processes,
                 "output_bytes_kept_per_check": self.output_bytes}
 
+    @classmethod
+    def for_training(cls, seconds: float, **overrides) -> Limits:
+        """Limits for a long run (figures, the capstone): BLAS on the cores nobody else is using.
+
+        Every core the worker may use costs CPU time on a busy machine: OpenBLAS threads spin while
+        they wait, so two threads on a machine whose other core is taken are slower than one.
+        """
+        cores = os.cpu_count() or 1
+        try:
+            busy = os.getloadavg()[0]
+        except (AttributeError, OSError):
+            busy = 0.0
+        threads = max(1, min(cores, round(cores - busy)))
+        values = dict(seconds=seconds, cpu_seconds=seconds * cores, threads=threads, processes=32 + cores)
+        values.update(overrides)
+        return cls(**values)
+
 
 # -- what a request can end with ------------------------------------------------------------
 class SandboxError(Exception):
