@@ -17,8 +17,9 @@ import numpy as np
 from grader.sandbox.client import LearnerRaised
 from tests.probes import day10_augmentation as probes
 
-from ..mnist import MnistCorruptError, MnistUnavailableError, load_mnist
+from ..mnist import MnistCorruptError, MnistUnavailableError
 from ..plotting import new_figure, save
+from ._data import raw_subsets
 
 #: Learning curves: training set sizes, each trained for the same number of SGD steps (HIDDEN units).
 SIZES = (100, 200, 500, 1000, 2000, 5000)
@@ -61,18 +62,6 @@ def attempt(what, compute):
             raise
         print(f"Day 10: {what} needs {missing}, which is not written yet.", file=sys.stderr, flush=True)
         raise Missing(missing) from None
-
-
-def raw_subsets(n_train, n_val, seed=0):
-    """Disjoint random subsets of MNIST's training split as raw uint8 images (N, 28, 28) and int labels.
-
-    Like _data.mnist_subsets, but neither scaled, centred nor flattened: the augmentation moves
-    and turns the pictures themselves, and the probe centres each minibatch afterwards.
-    """
-    images, labels = load_mnist("train")
-    order = np.random.default_rng(seed).permutation(len(labels))[:n_train + n_val]
-    y = labels[order].astype(np.int64)
-    return images[order[:n_train]], y[:n_train], images[order[n_train:]], y[n_train:]
 
 
 def train(day, data, hidden, steps, augment, evaluations, what):
