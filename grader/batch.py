@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import REPO_ROOT, __version__
+from .capstone_command import READS_DELIVERABLES
 from .report import write_json_atomic
 
 _DAY_FILE = re.compile(r"^day\d\d_[A-Za-z0-9_]+\.py$")
@@ -151,11 +152,13 @@ def grade_class(manifest, submissions: Path, out: Path, *, selection: str = "all
             learner.problem = str(exc)
             learner.fingerprint = hashlib.sha256((kata + selection + "unreadable" + str(exc)).encode()).hexdigest()
     todo = [lr for lr in learners if force or not _up_to_date(out, lr)]
+    # day14.capstone_report reads deliverables: the grader writes them itself, never trusting handed-in files
+    capstone = READS_DELIVERABLES in {ex.id for ex in manifest.select(selection)}
     jobs = max(1, jobs or os.cpu_count() or 1)
     start = time.monotonic()
     bar = _progress(len(learners), len(learners) - len(todo), progress)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_grade_one, lr, out, selection, check_options): lr for lr in todo}
+        futures = {pool.submit(_grade_one, lr, out, selection, check_options, capstone): lr for lr in todo}
         for future in as_completed(futures):
             future.result()
             bar.update(1)
@@ -174,7 +177,7 @@ def _up_to_date(out: Path, learner: Learner) -> bool:
         return False
 
 
-def _grade_one(learner: Learner, out: Path, selection: str, check_options) -> None:
+def _grade_one(learner: Learner, out: Path, selection: str, check_options, capstone: bool = False) -> None:
     """Grade one learner in its own ``kata check`` process; never raises (a failure is recorded)."""
     report_path = out / "reports" / f"{learner.id}.json"
     state_path = out / "state" / f"{learner.id}.sha256"
@@ -190,7 +193,7 @@ def _grade_one(learner: Learner, out: Path, selection: str, check_options) -> No
             except (BatchError, OSError) as exc:
                 error = str(exc)
             if not error:
-                error = _run_check(folder, learner, report_path, selection, check_options)
+                error = _run_check(folder, learner, report_path, selection, check_options, capstone)
     if error:
         write_json_atomic(report_path.with_suffix(".error.json"), {"learner": learner.id, "error": error})
         report_path.unlink(missing_ok=True)
@@ -199,9 +202,16 @@ def _grade_one(learner: Learner, out: Path, selection: str, check_options) -> No
     state_path.write_text(learner.fingerprint + "\n")
 
 
-def _run_check(folder: Path, learner: Learner, report_path: Path, selection: str, check_options) -> str:
+def _run_check(folder: Path, learner: Learner, report_path: Path, selection: str, check_options,
+               capstone: bool = False) -> str:
     with tempfile.TemporaryDirectory(prefix="kata-learner-state-") as state:
         env = dict(os.environ, KATA_STATE_DIR=state, KATA_REPORTS_DIR=state, NO_COLOR="1")
+        if capstone:  # the deliverables day14.capstone_report reads, into this learner's state folder
+            try:
+                subprocess.run([sys.executable, "-m", "grader", "capstone", "--impl", str(folder), "--quick"],
+                               cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=3600)
+            except subprocess.TimeoutExpired:
+                pass  # the check then says the deliverables are missing
         command = [sys.executable, "-m", "grader", "check", selection, "--impl", str(folder),
                    "--report", str(report_path), "--quiet", *check_options]
         try:

@@ -94,6 +94,7 @@ def requirements() -> list[str]:
 
 def run(manifest, root: Path, *, selection: str = "all", limits=None, total_seconds: float = 1800.0) -> int:
     """Grade ``root/submission`` into ``root/results/results.json``; always writes a valid file."""
+    from .capstone_command import run_before_grading
     from .grading import grade
     from .report import gradescope_results, write_json_atomic
 
@@ -101,6 +102,8 @@ def run(manifest, root: Path, *, selection: str = "all", limits=None, total_seco
     results_path = root / "results" / "results.json"
     start = time.monotonic()
     try:
+        # the deliverables day14.capstone_report reads come from the grader's own capstone run
+        run_before_grading(manifest, str(root / "submission"), [ex.id for ex in manifest.select(selection)])
         report = grade(manifest, selection, root / "submission", limits=limits, total_seconds=total_seconds)
         results = gradescope_results(report.data)
         if EXTRA_DIR.is_dir() and any(EXTRA_DIR.glob("test_*.py")):

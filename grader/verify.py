@@ -4,7 +4,8 @@
    derived from its solution (same signatures and docstrings, bodies that raise
    NotImplementedError with the exercise id); no stray files in either tree;
 2. every exercise has at least two hints and at least one check;
-3. every check ends "not started" on the stubs and passes on the solutions;
+3. every check ends "not started" on the stubs and passes on the solutions (the capstone's
+   deliverables written first, by a quick capstone run into a temporary folder);
 4. every catalog mistake applies to the reference, differs from it and from the other
    mistakes of its exercise on the probe inputs, and, planted in a copy of the solutions,
    is rejected by the checks and named in the report.
@@ -12,6 +13,7 @@ The last line reads ``verify: N passed, M failed``.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shutil
@@ -21,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import REPO_ROOT
+from .capstone_command import run_before_grading
 from .catalog import Catalog, CatalogError, same_outputs
 from .grading import Target, run_session
 from .sandbox.client import Limits
@@ -85,7 +88,10 @@ def verify(manifest, selection: str = "all", *, jobs: int | None = None, mutants
                  f"it ended {record.kind} (stub {record.stub}): {record.message[:200]}")
     print(f"  stubs: {len(stub_records)} checks run ({stubs.duration:.1f} s)", flush=True)
 
-    solutions = run_session(manifest, [Target(solutions_dir, ids, "solutions")], limits=Limits(), diagnose=False)
+    with _reports_elsewhere():  # the capstone's deliverables, written for this run only
+        run_before_grading(manifest, str(solutions_dir), ids)
+        solutions = run_session(manifest, [Target(solutions_dir, ids, "solutions")], limits=Limits(),
+                                diagnose=False)
     solution_records = solutions.graded[0].records
     for record in solution_records:
         tally.ok(record.outcome == "passed", f"on the solutions, {record.nodeid} passes", record.message[:300])
@@ -97,6 +103,20 @@ def verify(manifest, selection: str = "all", *, jobs: int | None = None, mutants
         _check_catalog(manifest, tally, jobs or os.cpu_count() or 1, solutions_dir, set(ids))
     print(f"verify: {tally.passed} passed, {len(tally.failures)} failed")
     return 0 if not tally.failures else 1
+
+
+@contextlib.contextmanager
+def _reports_elsewhere():
+    """Point the reports (and so the capstone's deliverables) at a temporary folder, so that verify
+    neither reads a learner's nor leaves any behind."""
+    from . import report
+    saved = report.REPORTS_DIR
+    with tempfile.TemporaryDirectory(prefix="kata-verify-reports-") as folder:
+        report.REPORTS_DIR = Path(folder)
+        try:
+            yield
+        finally:
+            report.REPORTS_DIR = saved
 
 
 def learner_work(days, exercises_dir: Path) -> list[str]:
