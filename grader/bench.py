@@ -73,3 +73,104 @@ def bench(manifest, repeats: int = 5, class_copies: int = 20) -> int:
     if class_copies:
         bench_class(manifest, class_copies)
     return 0
+
+
+# -- the capstone against the machine and against PyTorch ---------------------------------------------
+CEILING = r"""
+import json, sys, time
+import numpy as np
+sizes, batch, dtype, seconds = json.loads(sys.argv[1])
+rng = np.random.default_rng(0)
+W = [rng.standard_normal((a, b)).astype(dtype) for a, b in zip(sizes[:-1], sizes[1:])]
+acts = [rng.standard_normal((batch, a)).astype(dtype) for a in sizes]
+grads = [rng.standard_normal((batch, b)).astype(dtype) for b in sizes[1:]]
+def step():
+    for k, w in enumerate(W):          # forward: X_k @ W_k
+        acts[k] @ w
+    for k in reversed(range(len(W))):  # backward: dW_k = X_k^T G_k and, above the input, dX_k = G_k W_k^T
+        acts[k].T @ grads[k]
+        if k:
+            grads[k] @ W[k].T
+flops = 2 * batch * sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) * 3 - 2 * batch * sizes[0] * sizes[1]
+for _ in range(20):
+    step()
+best = 0.0
+end = time.perf_counter() + seconds
+while time.perf_counter() < end:
+    start = time.perf_counter()
+    for _ in range(20):
+        step()
+    best = max(best, 20 * flops / (time.perf_counter() - start) / 1e9)
+print(json.dumps({"gflops": best, "flops_per_step": flops}))
+"""
+
+
+def matmul_ceiling(sizes, batch: int, dtype: str = "float32", seconds: float = 3.0) -> dict:
+    """The best GFLOP/s np.matmul reaches on one training step's products (forward and backward) for
+    this architecture and batch, with the cores the capstone's worker gets."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(os.cpu_count() or 1), OMP_NUM_THREADS=str(os.cpu_count() or 1))
+    out = subprocess.run([sys.executable, "-c", CEILING, json.dumps([list(sizes), batch, dtype, seconds])],
+                         capture_output=True, text=True, env=env, check=True)
+    return json.loads(out.stdout)
+
+
+TORCH = r"""
+import json, math, sys, time
+import numpy as np
+import torch
+sizes, batch, epochs, lr, seed, mnist_dir = json.loads(sys.argv[1])
+torch.set_num_threads(int(sys.argv[2]))
+torch.manual_seed(seed)
+sys.path.insert(0, sys.argv[3])
+from kata_support.mnist import load_mnist
+X, y = load_mnist("train")
+Xt, yt = load_mnist("test")
+X = X.reshape(len(X), -1).astype(np.float32) / 255.0
+Xt = Xt.reshape(len(Xt), -1).astype(np.float32) / 255.0
+mean = X.mean(axis=0)
+X, Xt = torch.from_numpy(X - mean), torch.from_numpy(Xt - mean)
+y, yt = torch.from_numpy(y.astype(np.int64)), torch.from_numpy(yt.astype(np.int64))
+layers = []
+for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+    linear = torch.nn.Linear(a, b)
+    torch.nn.init.kaiming_normal_(linear.weight, nonlinearity="relu")  # He: std sqrt(2 / fan_in)
+    torch.nn.init.zeros_(linear.bias)
+    layers += [linear] + ([torch.nn.ReLU()] if k < len(sizes) - 2 else [])
+model = torch.nn.Sequential(*layers)
+optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+steps_per_epoch = math.ceil(len(X) / batch)
+schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * steps_per_epoch)
+loss_fn = torch.nn.CrossEntropyLoss()
+times, accuracy = [], []
+generator = torch.Generator().manual_seed(seed)
+for epoch in range(epochs):
+    start = time.perf_counter()
+    order = torch.randperm(len(X), generator=generator)
+    for i in range(0, len(X), batch):
+        idx = order[i:i + batch]
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(X[idx]), y[idx])
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+    times.append(time.perf_counter() - start)
+    with torch.no_grad():
+        accuracy.append(float((model(Xt).argmax(1) == yt).float().mean()))
+print(json.dumps({"seconds_per_epoch": times, "test_accuracy": accuracy, "torch": torch.__version__}))
+"""
+
+
+def torch_baseline(sizes, batch: int, epochs: int, lr: float, seed: int = 0) -> dict | None:
+    """The same network, initialisation, optimizer (Adam with cosine decay), batch size and dtype (float32)
+    trained with PyTorch on the CPU; None when PyTorch is not installed (an optional extra)."""
+    try:
+        import importlib.util
+        if importlib.util.find_spec("torch") is None:
+            return None
+    except (ImportError, ValueError):
+        return None
+    cores = str(os.cpu_count() or 1)
+    out = subprocess.run([sys.executable, "-c", TORCH, json.dumps([list(sizes), batch, epochs, lr, seed, None]),
+                          cores, str(REPO_ROOT)], capture_output=True, text=True, check=True,
+                         env=dict(os.environ, OMP_NUM_THREADS=cores))
+    return json.loads(out.stdout)

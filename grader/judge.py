@@ -66,6 +66,14 @@ _OUTCOME = {"passed": "passed", "failed": "failed", "not_started": "not_started"
 
 
 # -- what checks see -----------------------------------------------------------------------------
+_notes: list[str] = []  # sentences the running check left for its report when it passes
+
+
+def note(sentence: str) -> None:
+    """Keep ``sentence`` as the message of the running check if it passes (tests/checks/expect.note)."""
+    _notes.append(str(sentence))
+
+
 class Implementation:
     """The ``impl`` fixture: one implementation under test, reached through the sandbox."""
 
@@ -285,6 +293,7 @@ class JudgePlugin:
     def pytest_runtest_protocol(self, item, nextitem):
         self._phase[item.nodeid] = None
         self._started[item.nodeid] = time.monotonic()
+        _notes.clear()
         budget = item.get_closest_marker("budget")
         seconds = budget.kwargs.get("seconds", self.sandbox.limits.seconds) if budget else self.sandbox.limits.seconds
         cpu = budget.kwargs.get("cpu_seconds") if budget else None
@@ -354,6 +363,8 @@ class JudgePlugin:
         exc = self._phase.pop(item.nodeid, None)
         duration = time.monotonic() - self._started.pop(item.nodeid, time.monotonic())
         kind, message, stub, detail = classify(exc, self.sandbox, label)
+        if kind == "passed":
+            message = " ".join(_notes)
         weight = getattr(exc, "weight", 1) if kind == "failed" else (0 if kind == "not_run" else 1)
         return CheckRecord(impl=label, exercise=exercise, nodeid=item.nodeid, name=_check_id(item).split("::", 1)[-1],
                            outcome=_OUTCOME[kind], kind=kind, message=message, duration=round(duration, 6),

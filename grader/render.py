@@ -49,7 +49,7 @@ def render_check(report: dict, manifest, *, colour: bool, verbose: bool = False,
         for ex in exercises:
             word = paint(f"{status_word(ex['status']):<11}", ex["status"], colour)
             lines.append(f"  {word} {ex['id']:<{width}}  {ex['points']}/{ex['max_points']}  {ex['title']}")
-            if ex["status"] not in ("passed", "not_started") and ex["message"] != shared:
+            if ex["status"] != "not_started" and ex["message"] and ex["message"] != shared:
                 lines.append(f"      {ex['message']}")
             if ex["misconception"]:
                 lines.append(f"      Looks like: {ex['misconception']['mistake']}")

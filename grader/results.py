@@ -58,8 +58,8 @@ def _judge(exercise, checks: list, resolve, order: dict, mistake) -> ExerciseRes
     if not checks:
         return result("error", "no check ran for this exercise.")
     failing = [c for c in checks if c.outcome != "passed"]
-    if not failing:
-        return result("passed", "")
+    if not failing:  # what the checks measured, when they said (tests/checks/expect.note)
+        return result("passed", " ".join(c.message for c in checks if c.message))
     imports = [c for c in failing if c.kind == "import_error"]
     if imports:
         return result("error", imports[0].message)
@@ -71,7 +71,7 @@ def _judge(exercise, checks: list, resolve, order: dict, mistake) -> ExerciseRes
     # In course order, so the first one named is where the learner should start.
     blockers = sorted(set(deps_bad) | set(started_elsewhere), key=lambda b: (order.get(b, len(order)), b))
     if blockers:
-        details = ", ".join(f"{b} ({_status_of(b, resolve)})" for b in blockers)
+        details = ", ".join(f"{b} ({_status_of(b, resolve, b in started_elsewhere)})" for b in blockers)
         return result("blocked", f"blocked by {details}: finish {'it' if len(blockers) == 1 else 'them'} first.",
                       blocked_by=blockers)
     for outcome in ("timeout", "error"):
@@ -85,11 +85,15 @@ def _judge(exercise, checks: list, resolve, order: dict, mistake) -> ExerciseRes
     return result("failed", shown.message, misconception=mistake.as_dict() if mistake is not None else None)
 
 
-def _status_of(ex_id: str, resolve) -> str:
+def _status_of(ex_id: str, resolve, stub_reached: bool) -> str:
+    """What a blocker's status is; one outside the selection was not checked, unless its stub was reached."""
     try:
-        return resolve(ex_id).status.replace("_", " ")
+        blocker = resolve(ex_id)
     except KeyError:
-        return "not checked"
+        blocker = None
+    if blocker is None or not blocker.checks:
+        return "not started" if stub_reached else "not checked"
+    return blocker.status.replace("_", " ")
 
 
 def summary_counts(results) -> dict[str, int]:

@@ -28,7 +28,7 @@ from kata_support import capstone as deliverables
 from kata_support.mnist import MnistCorruptError, MnistUnavailableError
 
 from ..probes import day14_capstone as probes
-from .expect import fail
+from .expect import fail, note
 from .gradcheck import DEEP_GRAD_TOL
 
 exercise = pytest.mark.exercise
@@ -408,6 +408,9 @@ def test_capstone_reaches_95_percent(day14):
     if verdict:
         sentence, names = verdict
         fail(f"{sentence} ({describe_config(resolved)}.)", names=names)
+    epochs = len(curves_of(run)["val_acc"])
+    note(f"test accuracy {pct(float(run['test_acc']), 2)} after {epochs} epoch{'s' * (epochs != 1)} in "
+         f"{secs(float(run['seconds']))} of training (time budget {TIME_BUDGET:g} s, one BLAS thread here).")
 
 
 # =====================================================================================================
