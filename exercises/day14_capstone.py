@@ -44,7 +44,7 @@ down:
 
 Choosing a configuration: a few hundred hidden units in one or two layers, He initialisation,
 Adam at about 1e-3 (or SGD with momentum at about 0.05) with cosine annealing, minibatches of
-100 to 256 and float32 reach 98 % in about ten epochs. Mind the clock: each epoch of a
+100 to 512 and float32 reach 98 % in about ten epochs. Mind the clock: each epoch of a
 784-512-256-10 network takes about 1 s on one idle core in float32 (several times that when
 other programs share the cores), about twice that in float64; the training stops, and fails,
 when the time budget runs out.
@@ -124,8 +124,11 @@ def capstone_config():
     unit of every schedule: with ``val_size`` 5000 and batches of 256, 215 iterations per
     epoch.
 
-    The reference returns a 784-512-256-10 network with Adam at 1e-3, cosine annealing over the
-    whole run, minibatches of 256 and 10 epochs in float32: about 98.2 % test accuracy. Its small
+    The reference returns a 784-512-256-10 network with Adam at 2e-3, cosine annealing over the
+    whole run, minibatches of 512 and 10 epochs in float32: about 98.2 % test accuracy. Batches of
+    512 rather than 256 halve the updates per epoch (Adam's update of every weight costs about a
+    fifth of an epoch at 256) and give the matrix products more rows to work with, so an epoch
+    is about a sixth shorter; the doubled learning rate makes up for the fewer steps. Its small
     L2 term (``reg`` 3e-4) hardly changes the accuracy, but it pulls to 0 the weights that the data
     never pushes (the pixels at the border, which are always blank), so that the first layer's
     weights show strokes rather than their random initial values.

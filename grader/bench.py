@@ -61,7 +61,17 @@ def bench_class(manifest, copies: int, selection: str = "all") -> float:
     return rate
 
 
-def bench(manifest, repeats: int = 5, class_copies: int = 20) -> int:
+def bench(manifest, repeats: int = 5, class_copies: int = 20, capstone: bool = True, days: bool = True) -> int:
+    if days:
+        bench_days(manifest, repeats)
+    if class_copies:
+        bench_class(manifest, class_copies)
+    if capstone:
+        bench_capstone(manifest)
+    return 0
+
+
+def bench_days(manifest, repeats: int) -> None:
     days = [d for d in manifest.days if d.exercises]
     print(f"kata check dayN, a new process each time, {repeats} runs; median and min wall seconds")
     print(f"{'day':<6} {'checks':>6}  {'reference':>9}  {'(min)':>6}  {'exercises':>9}  {'(min)':>6}")
@@ -70,9 +80,6 @@ def bench(manifest, repeats: int = 5, class_copies: int = 20) -> int:
         stubs, _ = time_check(day.number, "exercises", repeats)
         print(f"day{day.number:<3} {checks:>6}  {statistics.median(reference):>9.2f}  {min(reference):>6.2f}  "
               f"{statistics.median(stubs):>9.2f}  {min(stubs):>6.2f}")
-    if class_copies:
-        bench_class(manifest, class_copies)
-    return 0
 
 
 # -- the capstone against the machine and against PyTorch ---------------------------------------------
@@ -105,10 +112,19 @@ print(json.dumps({"gflops": best, "flops_per_step": flops}))
 """
 
 
-def matmul_ceiling(sizes, batch: int, dtype: str = "float32", seconds: float = 3.0) -> dict:
+def clean_env(threads: int, **extra) -> dict:
+    """The environment the sandbox's worker gets, as far as BLAS is concerned: nothing but the thread
+    count. (A machine may pin OpenBLAS's kernels, OPENBLAS_CORETYPE=Haswell say, which halves float32
+    throughput on a CPU with AVX-512; the worker never sees that, so neither may its ceiling.)"""
+    value = str(threads)
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": value,
+            "OMP_NUM_THREADS": value, "MKL_NUM_THREADS": value, **extra}
+
+
+def matmul_ceiling(sizes, batch: int, dtype: str = "float32", threads: int = 1, seconds: float = 3.0) -> dict:
     """The best GFLOP/s np.matmul reaches on one training step's products (forward and backward) for
-    this architecture and batch, with the cores the capstone's worker gets."""
-    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(os.cpu_count() or 1), OMP_NUM_THREADS=str(os.cpu_count() or 1))
+    this architecture and batch, with as many BLAS threads as the capstone's worker gets."""
+    env = clean_env(threads)
     out = subprocess.run([sys.executable, "-c", CEILING, json.dumps([list(sizes), batch, dtype, seconds])],
                          capture_output=True, text=True, env=env, check=True)
     return json.loads(out.stdout)
@@ -118,18 +134,19 @@ TORCH = r"""
 import json, math, sys, time
 import numpy as np
 import torch
-sizes, batch, epochs, lr, seed, mnist_dir = json.loads(sys.argv[1])
+sizes, batch, epochs, lr, reg, n_train, seed = json.loads(sys.argv[1])
 torch.set_num_threads(int(sys.argv[2]))
 torch.manual_seed(seed)
 sys.path.insert(0, sys.argv[3])
 from kata_support.mnist import load_mnist
 X, y = load_mnist("train")
 Xt, yt = load_mnist("test")
-X = X.reshape(len(X), -1).astype(np.float32) / 255.0
+keep = np.random.default_rng(seed).permutation(len(y))[:n_train]   # as many training images as the reference
+X = X[keep].reshape(n_train, -1).astype(np.float32) / 255.0
 Xt = Xt.reshape(len(Xt), -1).astype(np.float32) / 255.0
 mean = X.mean(axis=0)
 X, Xt = torch.from_numpy(X - mean), torch.from_numpy(Xt - mean)
-y, yt = torch.from_numpy(y.astype(np.int64)), torch.from_numpy(yt.astype(np.int64))
+y, yt = torch.from_numpy(y[keep].astype(np.int64)), torch.from_numpy(yt.astype(np.int64))
 layers = []
 for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
     linear = torch.nn.Linear(a, b)
@@ -137,6 +154,7 @@ for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
     torch.nn.init.zeros_(linear.bias)
     layers += [linear] + ([torch.nn.ReLU()] if k < len(sizes) - 2 else [])
 model = torch.nn.Sequential(*layers)
+weights = [m.weight for m in model if isinstance(m, torch.nn.Linear)]
 optimizer = torch.optim.Adam(model.parameters(), lr=lr)
 steps_per_epoch = math.ceil(len(X) / batch)
 schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * steps_per_epoch)
@@ -150,6 +168,8 @@ for epoch in range(epochs):
         idx = order[i:i + batch]
         optimizer.zero_grad(set_to_none=True)
         loss = loss_fn(model(X[idx]), y[idx])
+        if reg:  # the kata's L2: 0.5 * reg * sum(W ** 2), on weights only
+            loss = loss + 0.5 * reg * sum((w * w).sum() for w in weights)
         loss.backward()
         optimizer.step()
         schedule.step()
@@ -160,17 +180,79 @@ print(json.dumps({"seconds_per_epoch": times, "test_accuracy": accuracy, "torch"
 """
 
 
-def torch_baseline(sizes, batch: int, epochs: int, lr: float, seed: int = 0) -> dict | None:
-    """The same network, initialisation, optimizer (Adam with cosine decay), batch size and dtype (float32)
-    trained with PyTorch on the CPU; None when PyTorch is not installed (an optional extra)."""
-    try:
-        import importlib.util
-        if importlib.util.find_spec("torch") is None:
-            return None
-    except (ImportError, ValueError):
+def torch_baseline(sizes, batch: int, epochs: int, lr: float, reg: float, n_train: int, threads: int,
+                   seed: int = 0) -> dict | None:
+    """The same network, initialisation, optimizer (Adam with cosine decay), L2, batch size, number of training
+    images and dtype (float32) trained with PyTorch on the CPU; None when PyTorch is not installed (an optional
+    extra, never needed by the tests)."""
+    import importlib.util
+    if importlib.util.find_spec("torch") is None:
         return None
-    cores = str(os.cpu_count() or 1)
-    out = subprocess.run([sys.executable, "-c", TORCH, json.dumps([list(sizes), batch, epochs, lr, seed, None]),
-                          cores, str(REPO_ROOT)], capture_output=True, text=True, check=True,
-                         env=dict(os.environ, OMP_NUM_THREADS=cores))
+    out = subprocess.run([sys.executable, "-c", TORCH, json.dumps([list(sizes), batch, epochs, lr, reg, n_train, seed]),
+                          str(threads), str(REPO_ROOT)], capture_output=True, text=True, check=True,
+                         env=clean_env(threads, **{k: v for k, v in os.environ.items() if k == "MNIST_DIR"}))
     return json.loads(out.stdout)
+
+
+def bench_capstone(manifest) -> None:
+    """The reference capstone against the machine's matrix-multiply ceiling and against PyTorch, on one core
+    and on every core (as ``make capstone`` gets them on an idle machine: run the benchmark on a quiet one)."""
+    from tests.checks import test_day14_capstone as rules
+
+    try:
+        data = rules.mnist_arrays()
+    except Exception as exc:  # CheckUnavailable: MNIST is not here
+        print(f"\ncapstone: skipped, {exc}")
+        return
+    cores = os.cpu_count() or 1
+    for threads in sorted({1, cores}):
+        _bench_capstone_on(manifest, data, threads)
+
+
+def _bench_capstone_on(manifest, data, threads: int) -> None:
+    from tests.checks import test_day14_capstone as rules
+    from tests.probes import day14_capstone as probes
+
+    from .grading import sandboxed
+    from .sandbox.client import Limits
+
+    limits = Limits.for_training(3600.0, memory_bytes=4 * 2**30, threads=threads)
+    with sandboxed(manifest, "solutions", limits=limits) as implementation:
+        day14 = implementation.module("day14_capstone")
+        config = rules.resolve_config(day14.capstone_config())
+        run = day14.probe(probes.train_capstone, config, data, 3600.0, label="bench", announce=False, clocked=True)
+    sizes = [probes.INPUT_DIM, *config["hidden_dims"], probes.NUM_CLASSES]
+    batch, n_train = config["batch_size"], int(run["num_train"])
+    marks = run["epoch_marks"]
+    clock = [m[0] for m in marks]
+    epoch_seconds = [b - a for a, b in zip([0.0] + clock[:-1], clock)]
+    per_epoch = statistics.median(epoch_seconds)
+
+    def time_to(target):
+        for epoch, (seconds, accuracy) in enumerate(marks, start=1):
+            if accuracy >= target:
+                return f"{seconds:.1f} s (epoch {epoch})"
+        return "not reached"
+
+    print(f"\ncapstone, the reference on {threads} BLAS thread{'s' * (threads > 1)}: {rules.describe_config(config)}, "
+          f"{n_train} training images")
+    print(f"  seconds per epoch: median {per_epoch:.2f} (min {min(epoch_seconds):.2f}, max {max(epoch_seconds):.2f})")
+    print(f"  test accuracy {100 * marks[-1][1]:.2f} %; time to 95 %: {time_to(0.95)}; to 98 %: {time_to(0.98)}; "
+          f"worker peak memory {run['peak_memory_mb']:.0f} MB")
+    ceiling = matmul_ceiling(sizes, batch, config["dtype"], threads=threads)
+    achieved = ceiling["flops_per_step"] / batch * n_train / per_epoch / 1e9
+    print(f"  matrix-multiply ceiling for one step's products ({'-'.join(map(str, sizes))}, batch {batch}, "
+          f"{config['dtype']}): {ceiling['gflops']:.0f} GFLOP/s; an epoch reaches {achieved:.0f} GFLOP/s, "
+          f"{100 * achieved / ceiling['gflops']:.0f} % of it")
+    if config["optimizer"] != "adam" or (config["schedule"] or {}).get("kind") != "cosine" or config["keep_prob"] < 1:
+        print("  PyTorch: skipped (the comparison is written for Adam with cosine decay and no dropout)")
+        return
+    torch = torch_baseline(sizes, batch, config["epochs"], config["learning_rate"], config["reg"], n_train,
+                           threads, seed=config["seed"])
+    if torch is None:
+        print("  PyTorch: not installed (pip install torch, an optional extra, to compare)")
+        return
+    theirs = statistics.median(torch["seconds_per_epoch"])
+    print(f"  PyTorch {torch['torch']} on the CPU, same network, He init, Adam with cosine decay, L2, batch and "
+          f"float32: median {theirs:.2f} s per epoch, test accuracy {100 * torch['test_accuracy'][-1]:.2f} %; "
+          f"the reference's epoch takes {per_epoch / theirs:.2f} x PyTorch's")

@@ -145,6 +145,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--repeats", type=int, default=5, help="runs per figure (default 5)")
     p.add_argument("--class-copies", type=int, default=20,
                    help="copies of a partly done submission graded as a class (default 20; 0: skip)")
+    p.add_argument("--no-days", action="store_true", help="skip timing each day's checks")
+    p.add_argument("--no-capstone", action="store_true",
+                   help="skip the reference capstone (its epochs against the matmul ceiling and PyTorch)")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("docs", help="maintainers: regenerate the course tables of the READMEs from kata.toml")
@@ -310,7 +313,8 @@ def cmd_verify(args) -> int:
 
 def cmd_bench(args) -> int:
     from .bench import bench
-    return bench(load_manifest(), repeats=args.repeats, class_copies=args.class_copies)
+    return bench(load_manifest(), repeats=args.repeats, class_copies=args.class_copies,
+                 capstone=not args.no_capstone, days=not args.no_days)
 
 
 def cmd_docs(args) -> int:

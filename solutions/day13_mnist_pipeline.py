@@ -322,7 +322,11 @@ class FullyConnectedNet:
             if dropout_cache is not None:
                 dh = dropout_backward(dh, dropout_cache)  # the mask of this very forward pass
             dh = relu_backward(dh, relu_cache)
-            dh, grads[f"W{layer}"], grads[f"b{layer}"] = affine_backward(dh, affine_cache)
+            if layer > 1:
+                dh, grads[f"W{layer}"], grads[f"b{layer}"] = affine_backward(dh, affine_cache)
+            else:  # nothing needs the gradient of the input: skip dX = dh W1^T, a quarter of the products
+                x = affine_cache[0]
+                grads["W1"], grads["b1"] = x.reshape(x.shape[0], -1).T @ dh, dh.sum(axis=0)
         for layer in range(1, last + 1):
             W = self.params[f"W{layer}"]
             loss += 0.5 * self.reg * float(np.sum(W * W))

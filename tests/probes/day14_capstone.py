@@ -106,6 +106,38 @@ class Watched:
         return out
 
 
+class Clocked(Watched):
+    """:class:`Watched` with a stopwatch for ``make bench``: it times training alone and measures the
+    test accuracy after every epoch, off the clock.
+
+    The clock leaves out the calls without labels (``train``'s own accuracy measurements) and the
+    test evaluations, so an epoch's seconds are its forward passes, backward passes and updates.
+    """
+
+    def __init__(self, net, per_epoch, epochs, budget, label, announce, measure):
+        super().__init__(net, per_epoch, epochs, budget, label, announce)
+        self._state.update(measure=measure, off=0.0, marks=[])
+
+    def loss(self, X, y=None):
+        state = self._state
+        if y is None:
+            started = time.perf_counter()
+            out = state["net"].loss(X)
+            state["off"] += time.perf_counter() - started
+            return out
+        if state["losses"] and len(state["losses"]) % state["per_epoch"] == 0:
+            self.mark()  # the previous epoch's last update is done: measure it
+        return super().loss(X, y)
+
+    def mark(self):
+        state = self._state
+        now = time.perf_counter()
+        clock = now - state["start"] - state["off"]
+        accuracy = float(state["measure"](state["net"]))
+        state["off"] += time.perf_counter() - now
+        state["marks"].append([clock, accuracy])
+
+
 def _schedule(day14, config, total_steps, per_epoch):
     """The learning-rate schedule of ``config`` built from the learner's Day 7 functions, or None."""
     spec = config.get("schedule")
@@ -149,7 +181,7 @@ def _peak_memory_mb():
 
 
 def train_capstone(day14, config, data, time_budget, *, train_subset=None, evaluate_test=True, keep_params=False,
-                   label="training", announce=True):
+                   label="training", announce=True, clocked=False):
     """Train ``config`` (complete, with its defaults) on MNIST with the learner's code; return what happened.
 
     ``data`` holds uint8 ``train_images`` (N, 28, 28), ``train_labels`` (N,) and, when
@@ -182,7 +214,13 @@ def train_capstone(day14, config, data, time_budget, *, train_subset=None, evalu
     total = per_epoch * config["epochs"]
     schedule = _schedule(day14, config, total, per_epoch)
     rule_config = {key: config[key] for key in RULE_KEYS[config["optimizer"]] if key in config}
-    watched = Watched(net, per_epoch, config["epochs"], time_budget, label, announce)
+    if clocked:  # make bench: the seconds of training and the test accuracy after each epoch
+        X_test = day13.preprocess(data["test_images"], mean, dtype)
+        y_test = np.asarray(data["test_labels"]).astype(np.int64)
+        watched = Clocked(net, per_epoch, config["epochs"], time_budget, label, announce,
+                          lambda model: day13.evaluate(model, X_test, y_test))
+    else:
+        watched = Watched(net, per_epoch, config["epochs"], time_budget, label, announce)
     stopped, stopped_at, history = None, None, None
     start = time.perf_counter()
     try:
@@ -193,6 +231,8 @@ def train_capstone(day14, config, data, time_budget, *, train_subset=None, evalu
     except Stop as stop:
         stopped, stopped_at = stop.reason, stop.iteration
     seconds = time.perf_counter() - start
+    if clocked and stopped is None:
+        watched.mark()
     test_acc = None
     if evaluate_test and stopped is None:
         labels = np.asarray(data["test_labels"]).astype(np.int64)
@@ -205,6 +245,8 @@ def train_capstone(day14, config, data, time_budget, *, train_subset=None, evalu
            "stopped": stopped, "stopped_at": stopped_at,
            "iterations_per_epoch": per_epoch, "num_train": len(y_train), "num_val": len(y_val),
            "test_acc": test_acc, "seconds": seconds, "first_layer": first, "peak_memory_mb": _peak_memory_mb()}
+    if clocked:
+        out["epoch_marks"] = watched._state["marks"]  # [seconds of training so far, test accuracy] per epoch
     if keep_params:
         out["params"] = {name: np.array(value) for name, value in net.params.items()}
         out["gradcheck_batch"] = _hardest(net, sets["X_val"], y_val)
