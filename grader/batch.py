@@ -172,7 +172,8 @@ def _up_to_date(out: Path, learner: Learner) -> bool:
     state = out / "state" / f"{learner.id}.sha256"
     report = out / "reports" / f"{learner.id}.json"
     try:
-        return report.is_file() and state.read_text().strip() == learner.fingerprint
+        recorded = report.is_file() or report.with_suffix(".error.json").is_file()  # a broken zip stays broken
+        return recorded and state.read_text().strip() == learner.fingerprint
     except OSError:
         return False
 
