@@ -44,7 +44,7 @@ def partly_done_submission(folder: Path) -> Path:
     return folder
 
 
-def bench_class(manifest, copies: int, selection: str = "all") -> float:
+def bench_class(manifest, copies: int, selection: str = "all", what: str = "all") -> float:
     """Grade ``copies`` copies of a partly done submission with ``kata grade``; print and return learners/minute."""
     from .batch import grade_class
     with tempfile.TemporaryDirectory(prefix="kata-bench-class-") as tmp:
@@ -56,8 +56,8 @@ def bench_class(manifest, copies: int, selection: str = "all") -> float:
         grade_class(manifest, submissions, Path(tmp) / "out", selection=selection, progress=False)
         seconds = time.perf_counter() - start
     rate = 60 * copies / seconds
-    print(f"class grading: {copies} copies of a partly done submission ({selection}) in {seconds:.1f} s on "
-          f"{os.cpu_count()} cores: {rate:.0f} learners per minute")
+    print(f"class grading, {what}: {copies} copies of a partly done submission in {seconds:.1f} s on "
+          f"{os.cpu_count()} cores: {seconds / copies:.1f} s per learner, {rate:.1f} learners per minute")
     return rate
 
 
@@ -65,7 +65,11 @@ def bench(manifest, repeats: int = 5, class_copies: int = 20, capstone: bool = T
     if days:
         bench_days(manifest, repeats)
     if class_copies:
-        bench_class(manifest, class_copies)
+        # a class before the capstone, then (fewer copies: each trains) the whole course
+        last = max(d.number for d in manifest.days if d.exercises)
+        before = ",".join(f"day{d.number}" for d in manifest.days if d.exercises and d.number < last)
+        bench_class(manifest, class_copies, before, f"Days 1-{last - 1}")
+        bench_class(manifest, max(2, class_copies // 5), "all", f"Days 1-{last}, the capstone included")
     if capstone:
         bench_capstone(manifest)
     return 0
