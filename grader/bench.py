@@ -61,15 +61,16 @@ def bench_class(manifest, copies: int, selection: str = "all", what: str = "all"
     return rate
 
 
-def bench(manifest, repeats: int = 5, class_copies: int = 20, capstone: bool = True, days: bool = True) -> int:
+def bench(manifest, repeats: int = 5, class_copies: int = 100, capstone_copies: int = 4, capstone: bool = True,
+          days: bool = True) -> int:
     if days:
         bench_days(manifest, repeats)
-    if class_copies:
-        # a class before the capstone, then (fewer copies: each trains) the whole course
-        last = max(d.number for d in manifest.days if d.exercises)
+    last = max(d.number for d in manifest.days if d.exercises)
+    if class_copies:  # a class graded on every day before the capstone
         before = ",".join(f"day{d.number}" for d in manifest.days if d.exercises and d.number < last)
         bench_class(manifest, class_copies, before, f"Days 1-{last - 1}")
-        bench_class(manifest, max(2, class_copies // 5), "all", f"Days 1-{last}, the capstone included")
+    if capstone_copies:  # and on the whole course: each learner's capstone trains, twice
+        bench_class(manifest, capstone_copies, "all", f"Days 1-{last}, the capstone included")
     if capstone:
         bench_capstone(manifest)
     return 0

@@ -143,8 +143,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="time each day's checks, and grading a class")
     p.add_argument("--repeats", type=int, default=5, help="runs per figure (default 5)")
-    p.add_argument("--class-copies", type=int, default=20,
-                   help="copies of a partly done submission graded as a class (default 20; 0: skip)")
+    p.add_argument("--class-copies", type=int, default=100,
+                   help="copies of a partly done submission graded as a class on Days 1-13 (default 100; 0: skip)")
+    p.add_argument("--capstone-copies", type=int, default=4,
+                   help="copies graded on the whole course, each training its capstone (default 4; 0: skip)")
     p.add_argument("--no-days", action="store_true", help="skip timing each day's checks")
     p.add_argument("--no-capstone", action="store_true",
                    help="skip the reference capstone (its epochs against the matmul ceiling and PyTorch)")
@@ -314,6 +316,7 @@ def cmd_verify(args) -> int:
 def cmd_bench(args) -> int:
     from .bench import bench
     return bench(load_manifest(), repeats=args.repeats, class_copies=args.class_copies,
+                 capstone_copies=args.capstone_copies,
                  capstone=not args.no_capstone, days=not args.no_days)
 
 
