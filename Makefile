@@ -37,7 +37,7 @@ help:
 	@echo "make test            maintainers: the linter, the project's own tests, then verify"
 	@echo "make grade SUBMISSIONS=dir  instructors: grade a class (one folder or zip per learner)"
 	@echo "make gradescope      instructors: build dist/autograder.zip for Gradescope (EXTRA=dir: hidden checks)"
-	@echo "make bench           time each day's checks on the reference"
+	@echo "make bench           benchmarks: each day's checks, class grading, the capstone vs PyTorch"
 	@echo "make clean           remove .venv and caches (keeps reports/ and your progress in .kata/)"
 
 $(STAMP): pyproject.toml
@@ -86,7 +86,7 @@ gradescope: $(STAMP)
 	@$(KATA) gradescope $(if $(EXTRA),--extra $(EXTRA))
 
 bench: $(STAMP)
-	@$(KATA) bench
+	@$(KATA) bench $(FLAGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -35,6 +35,8 @@ set -euo pipefail
 apt-get install -y python3 python3-venv python3-pip > /dev/null
 python3 -m venv /autograder/venv
 /autograder/venv/bin/pip install --quiet -r /autograder/source/requirements.txt
+# MNIST into the image (data/mnist/, checked against its SHA-256), so no grading run downloads it
+cd /autograder/source && /autograder/venv/bin/python -m kata_support.mnist
 """
 
 RUN_AUTOGRADER = """\
