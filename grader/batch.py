@@ -227,9 +227,21 @@ def _run_check(folder: Path, learner: Learner, report_path: Path, selection: str
         data = json.loads(report_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return f"the report could not be read: {exc}"
+    data = _without_staging_path(data, f"{folder.parent}{os.sep}")  # "ada/day02_....py", not a gone temp folder
     data["implementation"] = learner.id
     write_json_atomic(report_path, data)
     return ""
+
+
+def _without_staging_path(value, prefix: str):
+    """``value`` with every string's mention of the temporary staging folder ``prefix`` removed."""
+    if isinstance(value, str):
+        return value.replace(prefix, "")
+    if isinstance(value, list):
+        return [_without_staging_path(item, prefix) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_staging_path(item, prefix) for key, item in value.items()}
+    return value
 
 
 # -- outputs ------------------------------------------------------------------------------------------

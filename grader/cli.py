@@ -45,14 +45,15 @@ def limit_options(p) -> None:
     """The sandbox's limits, each with its default (README: what the sandbox enforces)."""
     p.add_argument("--timeout", type=float, default=10.0, help="wall-clock seconds per check (default 10)")
     p.add_argument("--cpu-limit", type=float, default=30.0, help="CPU seconds per check (default 30)")
-    p.add_argument("--memory", type=float, default=2048, help="MB of address space for your code (default 2048)")
-    p.add_argument("--file-size", type=float, default=16, help="largest file your code may write, in MB (default 16)")
-    p.add_argument("--open-files", type=int, default=64, help="files your code may hold open (default 64)")
-    p.add_argument("--processes", type=int, default=32, help="processes your code may run at once (default 32)")
+    p.add_argument("--memory", type=float, default=2048, help="MB of address space for the graded code (default 2048)")
+    p.add_argument("--file-size", type=float, default=16,
+                   help="largest file the graded code may write, in MB (default 16)")
+    p.add_argument("--open-files", type=int, default=64, help="files the graded code may hold open (default 64)")
+    p.add_argument("--processes", type=int, default=32, help="processes the graded code may run at once (default 32)")
     p.add_argument("--output-limit", type=int, default=4096,
                    help="bytes of printed output kept per check, first and last halves (default 4096)")
     p.add_argument("--threads", type=int, default=min(4, os.cpu_count() or 1),
-                   help="BLAS threads your code may use (default: the cores, up to 4)")
+                   help="BLAS threads the graded code may use (default: the cores, up to 4)")
 
 
 def _parser() -> argparse.ArgumentParser:

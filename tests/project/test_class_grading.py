@@ -88,6 +88,9 @@ def test_every_learner_gets_the_right_score_and_a_valid_report(graded):
         assert report["implementation"] == name
     forger = json.loads((out / "reports" / "forger.json").read_text())
     assert {e["status"] for e in forger["exercises"] if e["day"] == 1} == {"error"}
+    hanger = next(e["message"] for e in json.loads((out / "reports" / "hanger.json").read_text())["exercises"]
+                  if e["id"] == "day01.linear_scores")
+    assert hanger.startswith("hanger/day01_linear.py cannot be imported"), "named in the submission, not a temp folder"
 
 
 def test_the_summary_names_what_to_reteach(graded):
