@@ -6,17 +6,22 @@ tests/probes/day07_schedules_landscapes.py: today's schedules and landscape func
 ``TwoLayerNet`` and the Day 5 and 6 update rules. This module only draws what comes back. A figure
 whose code is not written yet is skipped with one line naming the function it needs.
 """
-import re
 import sys
+from functools import partial
 
 import numpy as np
 
-from grader.sandbox.client import LearnerRaised
 from tests.probes import day07_schedules_landscapes as probes
 
 from ..mnist import MnistCorruptError, MnistUnavailableError
 from ..plotting import new_figure, save
+from . import _steps
 from ._data import mnist_subsets
+
+progress = partial(_steps.progress, 7)
+attempt = partial(_steps.attempt, 7)
+smooth = _steps.smooth
+
 
 N_TRAIN, N_VAL, BATCH = 5000, 1000, 100
 #: The comparison's budget: the same network, data order and number of updates for every rule.
@@ -32,41 +37,6 @@ ALPHAS = np.linspace(-1.0, 1.0, 41)
 INTERPOLATION = np.linspace(-0.25, 1.25, 31)
 GRID = np.linspace(-1.0, 1.0, 21)
 N_LANDSCAPE = 1000
-
-
-def progress(text):
-    print(f"  day 7: {text}", flush=True)
-
-
-def not_written(exc):
-    """The exercise id (or file) a LearnerRaised says is not written yet, or None for any other error."""
-    if exc.type_name == "NotImplementedError" and exc.stub:
-        return exc.stub
-    if exc.type_name.endswith("ModuleNotFoundError"):
-        found = re.search(r"(day\d\d_\w+)", exc.text or "")
-        return f"exercises/{found.group(1)}.py" if found else None
-    return None
-
-
-def attempt(what, compute):
-    """``compute()``, or None after one line when it needs a function that is not written yet."""
-    try:
-        return compute()
-    except LearnerRaised as exc:
-        missing = not_written(exc)
-        if missing is None:
-            raise
-        print(f"Day 7: {what} needs {missing}, which is not written yet.", file=sys.stderr, flush=True)
-        return None
-
-
-def smooth(values, window=10):
-    """A running mean over ``window`` minibatches (shorter at the start), to see the trend through the noise."""
-    values = np.asarray(values, dtype=float)
-    cumulative = np.cumsum(np.insert(values, 0, 0.0))
-    ends = np.arange(1, len(values) + 1)
-    starts = np.maximum(0, ends - window)
-    return (cumulative[ends] - cumulative[starts]) / (ends - starts)
 
 
 # -- 1. the schedules ---------------------------------------------------------------------------------

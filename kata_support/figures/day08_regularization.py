@@ -8,15 +8,20 @@ probe's own filter-normalised helper when those are not written yet). This modul
 comes back. A figure whose code is not written yet is skipped with one line naming what it needs.
 """
 import sys
+from functools import partial
 
 import numpy as np
 
-from grader.sandbox.client import LearnerRaised
 from tests.probes import day08_regularization as probes
 
 from ..mnist import MnistCorruptError, MnistUnavailableError
 from ..plotting import new_figure, save
+from . import _steps
 from ._data import mnist_subsets
+
+progress = partial(_steps.progress, 8)
+attempt = partial(_steps.attempt, 8)
+
 
 #: Few enough training images for a 784-100-10 network to learn them by heart.
 N_TRAIN, N_VAL = 500, 1000
@@ -28,29 +33,6 @@ ALPHAS = np.linspace(-1.0, 1.0, 41)
 SCALES = np.logspace(-4, 3, 36)
 DECAY_STEPS, DECAY_LR, DECAY_WD = 100, 1e-3, 0.1
 COLOURS = {"plain": "tab:blue", "l2": "tab:orange"}
-
-
-def progress(text):
-    print(f"  day 8: {text}", flush=True)
-
-
-def not_written(exc):
-    """The exercise id a LearnerRaised says is not written yet, or None for any other error."""
-    if exc.type_name == "NotImplementedError" and exc.stub:
-        return exc.stub
-    return None
-
-
-def attempt(what, compute):
-    """``compute()``, or None after one line when it needs a function that is not written yet."""
-    try:
-        return compute()
-    except LearnerRaised as exc:
-        missing = not_written(exc)
-        if missing is None:
-            raise
-        print(f"Day 8: {what} needs {missing}, which is not written yet.", file=sys.stderr, flush=True)
-        return None
 
 
 # -- 1. train vs validation, with and without L2 ------------------------------------------------------------

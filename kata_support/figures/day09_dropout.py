@@ -13,17 +13,21 @@ tests/probes/day09_dropout.py: the Day 3 layers (affine, ReLU, softmax loss) and
 This module only draws what comes back. A figure whose code is not written yet is skipped with
 one line naming the function it needs.
 """
-import re
 import sys
+from functools import partial
 
 import numpy as np
 
-from grader.sandbox.client import LearnerRaised
 from tests.probes import day09_dropout as probes
 
 from ..mnist import MnistCorruptError, MnistUnavailableError
 from ..plotting import new_figure, save
+from . import _steps
 from ._data import mnist_subsets
+
+progress = partial(_steps.progress, 9)
+attempt = partial(_steps.attempt, 9)
+
 
 N_TRAIN, N_VAL = 1000, 2000
 HIDDEN, EPOCHS, BATCH, LEARNING_RATE = 512, 100, 50, 0.1
@@ -34,32 +38,6 @@ KEEP_PROB, INPUT_KEEP_PROB = 0.5, 0.8
 #: The numbers of passes averaged by mc_dropout_predict in the last panel.
 MC_SAMPLES = (1, 3, 10, 30)
 COLOURS = {"without": "tab:blue", "with": "tab:orange"}
-
-
-def progress(text):
-    print(f"  day 9: {text}", flush=True)
-
-
-def not_written(exc):
-    """The exercise id (or file) a LearnerRaised says is not written yet, or None for any other error."""
-    if exc.type_name == "NotImplementedError" and exc.stub:
-        return exc.stub
-    if exc.type_name.endswith("ModuleNotFoundError"):
-        found = re.search(r"(day\d\d_\w+)", exc.text or "")
-        return f"exercises/{found.group(1)}.py" if found else None
-    return None
-
-
-def attempt(what, compute):
-    """``compute()``, or None after one line when it needs a function that is not written yet."""
-    try:
-        return compute()
-    except LearnerRaised as exc:
-        missing = not_written(exc)
-        if missing is None:
-            raise
-        print(f"Day 9: {what} needs {missing}, which is not written yet.", file=sys.stderr, flush=True)
-        return None
 
 
 def train(day, data, keep_prob, input_keep_prob):

@@ -9,17 +9,22 @@ minibatch SGD. This module loads MNIST (the raw images: augmentation works on pi
 centring), sends them to the worker as uint8 arrays, and draws what comes back. A figure whose
 code is not written yet is skipped (or drawn without that part) with one line naming what it needs.
 """
-import re
 import sys
+from functools import partial
 
 import numpy as np
 
-from grader.sandbox.client import LearnerRaised
 from tests.probes import day10_augmentation as probes
 
 from ..mnist import MnistCorruptError, MnistUnavailableError
 from ..plotting import new_figure, save
+from . import _steps
 from ._data import raw_subsets
+
+progress = partial(_steps.progress, 10)
+attempt = partial(_steps.require, 10)
+Missing = _steps.NotWritten
+
 
 #: Learning curves: training set sizes, each trained for the same number of SGD steps (HIDDEN units).
 SIZES = (100, 200, 500, 1000, 2000, 5000)
@@ -32,36 +37,6 @@ N_VAL, BATCH, LEARNING_RATE = 2000, 50, 0.1
 #: diagnose_fit's gap threshold (solutions/day10_augmentation.py, OVERFIT_GAP), drawn for reference.
 GAP = 0.05
 VERDICT_COLOURS = {"underfitting": "tab:blue", "good fit": "tab:green", "overfitting": "tab:red"}
-
-
-def progress(text):
-    print(f"  day 10: {text}", flush=True)
-
-
-def not_written(exc):
-    """The exercise id (or file) a LearnerRaised says is not written yet, or None for any other error."""
-    if exc.type_name == "NotImplementedError" and exc.stub:
-        return exc.stub
-    if exc.type_name.endswith("ModuleNotFoundError"):
-        found = re.search(r"(day\d\d_\w+)", exc.text or "")
-        return f"exercises/{found.group(1)}.py" if found else None
-    return None
-
-
-class Missing(Exception):
-    """A part of an experiment needs a function that is not written yet (already said in one line)."""
-
-
-def attempt(what, compute):
-    """``compute()``; raises Missing after one line when it needs a function that is not written yet."""
-    try:
-        return compute()
-    except LearnerRaised as exc:
-        missing = not_written(exc)
-        if missing is None:
-            raise
-        print(f"Day 10: {what} needs {missing}, which is not written yet.", file=sys.stderr, flush=True)
-        raise Missing(missing) from None
 
 
 def train(day, data, hidden, steps, augment, evaluations, what):

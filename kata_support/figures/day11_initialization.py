@@ -8,33 +8,22 @@ from the learner's ``gradient_norms`` on the suite's own network (``probes.DeepN
 a probe) and their verdict from the learner's ``diagnose_gradient_flow``. A figure whose code is not written
 yet is skipped with one line naming the function it needs.
 """
-import sys
+from functools import partial
 
 import numpy as np
 
-from grader.sandbox.client import LearnerRaised
 from tests.probes import day11_initialization as probes
 
 from ..plotting import new_figure, save
+from . import _steps
+
+progress = partial(_steps.progress, 11)
+attempt = partial(_steps.attempt, 11)
+
 
 N, WIDTH, DEPTH, CLASSES = 1000, 100, 10, 10
 #: The three initialisations, in the order of the rows, with a colour each.
 INITS = (("0.01 * randn", "tab:blue"), ("randn", "tab:red"), ("He: your he_init", "tab:green"))
-
-
-def progress(text):
-    print(f"  day 11: {text}", flush=True)
-
-
-def attempt(what, compute):
-    """``compute()``, or None after one line when it needs a function that is not written yet."""
-    try:
-        return compute()
-    except LearnerRaised as exc:
-        if exc.type_name != "NotImplementedError" or not exc.stub:
-            raise
-        print(f"Day 11: {what} needs {exc.stub}, which is not written yet.", file=sys.stderr, flush=True)
-        return None
 
 
 def weights(day, label, fan_in, fan_out, gen):

@@ -13,6 +13,7 @@ Every network is the learner's Day 4 ``TwoLayerNet``, trained with plain SGD by 
 tests/probes/day12_debugging_search.py in the sandboxed worker; this module only draws what comes back.
 """
 import sys
+from functools import partial
 
 import numpy as np
 
@@ -21,7 +22,11 @@ from tests.probes import day12_debugging_search as probes
 
 from ..mnist import MnistCorruptError, MnistUnavailableError
 from ..plotting import new_figure, save
+from . import _steps
 from ._data import mnist_subsets
+
+progress = partial(_steps.progress, 12)
+
 
 N_TRAIN, N_VAL, HIDDEN = 3000, 1000, 50
 #: The search: 25 trials of 3 epochs each, in minibatches of 100.
@@ -34,10 +39,6 @@ BATCH_SIZES = (8, 32, 128, 512, 1024)
 RATES = (0.01, 0.03, 0.1, 0.3, 1.0)
 BATCH_EPOCHS = 4
 COLOURS = dict(zip(BATCH_SIZES, ("tab:purple", "tab:blue", "tab:green", "tab:orange", "tab:red")))
-
-
-def progress(text):
-    print(f"  day 12: {text}", flush=True)
 
 
 def needs(exc):

@@ -8,31 +8,25 @@ with the suite's SGD + momentum and early stopping (tests/probes/day13_mnist_pip
 figure shows the minibatch loss, the training and validation accuracy per epoch with the best
 epoch, and validation digits the network gets wrong.
 """
+from functools import partial
+
 import numpy as np
 
 from tests.probes import day13_mnist_pipeline as probes
 
 from ..mnist import load_mnist
 from ..plotting import new_figure, save
+from . import _steps
+
+progress = partial(_steps.progress, 13)
+smooth = partial(_steps.smooth, window=20)
+
 
 N_SUBSET, N_VAL = 12_000, 2_000
 HIDDEN, KEEP_PROB, REG = (256, 128), 0.8, 1e-4
 CONFIG = {"learning_rate": 0.05, "momentum": 0.9}
 EPOCHS, BATCH, PATIENCE = 15, 100, 4
 WRONG_SHOWN = 16
-
-
-def progress(text):
-    print(f"  day 13: {text}", flush=True)
-
-
-def smooth(values, window=20):
-    """A running mean over ``window`` minibatches (shorter at the start), to see the trend through the noise."""
-    values = np.asarray(values, dtype=float)
-    cumulative = np.cumsum(np.insert(values, 0, 0.0))
-    ends = np.arange(1, len(values) + 1)
-    starts = np.maximum(0, ends - window)
-    return (cumulative[ends] - cumulative[starts]) / (ends - starts)
 
 
 def draw(day, out_dir):
