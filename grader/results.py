@@ -68,8 +68,10 @@ def _judge(exercise, checks: list, resolve, order: dict, mistake) -> ExerciseRes
     if all(c.outcome in ("not_started", "not_run") for c in failing) and any(c.stub == exercise.id for c in failing):
         note = f"; it builds on {', '.join(deps_bad)}, not passing yet" if deps_bad else ""
         return result("not_started", f"not started{note}.")
-    # In course order, so the first one named is where the learner should start.
-    blockers = sorted(set(deps_bad) | set(started_elsewhere), key=lambda b: (order.get(b, len(order)), b))
+    # A blocked blocker stands for what blocks it, so that only work the learner can do now is named;
+    # in course order, so the first one named is where to start.
+    blockers = {root for b in set(deps_bad) | set(started_elsewhere) for root in _roots(b, resolve)}
+    blockers = sorted(blockers, key=lambda b: (order.get(b, len(order)), b))
     if blockers:
         details = ", ".join(f"{b} ({_status_of(b, resolve, b in started_elsewhere)})" for b in blockers)
         return result("blocked", f"blocked by {details}: finish {'it' if len(blockers) == 1 else 'them'} first.",
@@ -83,6 +85,15 @@ def _judge(exercise, checks: list, resolve, order: dict, mistake) -> ExerciseRes
     # among equals, the first to run. The other messages stay in the report.
     shown = max(failing, key=lambda c: getattr(c, "weight", 1))
     return result("failed", shown.message, misconception=mistake.as_dict() if mistake is not None else None)
+
+
+def _roots(ex_id: str, resolve) -> list[str]:
+    """``[ex_id]``, or, when it is itself blocked, the exercises that block it (already roots)."""
+    try:
+        blocker = resolve(ex_id)
+    except KeyError:  # outside the selection
+        return [ex_id]
+    return list(blocker.blocked_by) if blocker.status == "blocked" and blocker.blocked_by else [ex_id]
 
 
 def _status_of(ex_id: str, resolve, stub_reached: bool) -> str:
