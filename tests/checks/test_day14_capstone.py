@@ -427,13 +427,7 @@ def met_results():
 
 
 def _changed(**changes):
-    results = met_results()
-    for key, value in changes.items():
-        if key in ("max_rel_error", "tolerance"):
-            results["gradcheck"][key] = value
-        else:
-            results[key] = value
-    return results
+    return probes.with_changes(met_results(), **changes)
 
 
 _TRIAL = {"params": {"learning_rate": 1e-3, "reg": 0.0}, "val_acc": 0.95}

@@ -78,15 +78,21 @@ def counting_rule(w, dw, config=None):
     return w - lr / t * dw, {"learning_rate": lr, "t": t}
 
 
-def trusted_path(loss_and_grad, w0, rule, config, num_steps):
-    """The suite's minimize: ``num_steps + 1`` points from w0, each gradient at the current point."""
+def drive(loss_and_grad, w0, rule, config, num_steps):
+    """The suite's minimize: ``num_steps + 1`` points from w0, each gradient at the current point, and the
+    last config."""
     w = np.array(w0, dtype=float)
     points = [w]
     for _ in range(num_steps):
         _, dw = loss_and_grad(w)
         w, config = rule(w, dw, config)
         points.append(np.array(w, dtype=float))
-    return np.array(points)
+    return np.array(points), config
+
+
+def trusted_path(loss_and_grad, w0, rule, config, num_steps):
+    """The points of :func:`drive` with one of the suite's rules."""
+    return drive(loss_and_grad, w0, rule, config, num_steps)[0]
 
 
 # -- for the checks ---------------------------------------------------------------------------
@@ -134,14 +140,8 @@ def interleaved(day05, name, w_a, w_b, grads_a, grads_b, config_a, config_b):
 
 def rule_on_function(day05, name, loss_and_grad, w0, config, num_steps):
     """The suite's loop driving the learner's rule ``name`` on an analytic function; the path and final config."""
-    rule = getattr(day05, name)
-    w = np.array(w0, dtype=float)
-    points = [w]
-    for _ in range(num_steps):
-        _, dw = loss_and_grad(w)
-        w, config = rule(w, dw, config)
-        points.append(np.array(w, dtype=float))
-    return {"path": np.array(points), "config": _dict_or_type(config)}
+    path, config = drive(loss_and_grad, w0, getattr(day05, name), config, num_steps)
+    return {"path": path, "config": _dict_or_type(config)}
 
 
 class _Recorder:

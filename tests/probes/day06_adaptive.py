@@ -5,29 +5,15 @@
 """
 import numpy as np
 
-from ._shared import sibling
-
-
-def _pair(result):
-    """``(next_w, config)`` when the rule returned a pair, else None (the check then says what came back)."""
-    if isinstance(result, (tuple, list)) and len(result) == 2:
-        return result
-    return None
-
-
-def _copy(config):
-    """A snapshot of a config dict, so later in-place changes cannot alter what is reported."""
-    if not isinstance(config, dict):
-        return config
-    return {k: np.array(v, copy=True) if isinstance(v, np.ndarray) else v for k, v in config.items()}
+from ._shared import returned_pair, sibling, snapshot
 
 
 # -- for the checks -------------------------------------------------------------------------
 def step_with_config(day06, name, w, dw, config):
     """One call with ``config`` (a dict the probe keeps): what came back, and the dict passed in afterwards."""
     result = getattr(day06, name)(w, dw, config)
-    pair = _pair(result)
-    return {"result": result, "passed_after": _copy(config),
+    pair = returned_pair(result)
+    return {"result": result, "passed_after": snapshot(config),
             "returned_is_passed": pair is not None and pair[1] is config}
 
 
@@ -42,12 +28,12 @@ def trajectory(day06, name, w0, curvatures, config, num_steps):
     path = [w.copy()]
     for step in range(1, num_steps + 1):
         result = rule(w, curvatures * w, config)
-        pair = _pair(result)
+        pair = returned_pair(result)
         if pair is None:
             return {"bad": result, "step": step}
         w, config = pair
         path.append(np.array(w, dtype=float, copy=True))
-    return {"path": np.array(path), "config": _copy(config)}
+    return {"path": np.array(path), "config": snapshot(config)}
 
 
 def two_parameters(day06, name, w_a, w_b, curvatures, num_steps):
@@ -64,7 +50,7 @@ def two_parameters(day06, name, w_a, w_b, curvatures, num_steps):
         for key in ("a", "b"):
             dw = curvatures * w[key]
             result = rule(w[key], dw) if configs[key] is None else rule(w[key], dw, configs[key])
-            pair = _pair(result)
+            pair = returned_pair(result)
             if pair is None:
                 return {"bad": result, "step": step}
             w[key], configs[key] = pair
@@ -123,7 +109,7 @@ def trajectory_of(rule, w0, curvatures, config, num_steps):
     w = np.array(w0, dtype=float)
     path = [w.copy()]
     for _ in range(num_steps):
-        pair = _pair(rule(w, curvatures * w, config))
+        pair = returned_pair(rule(w, curvatures * w, config))
         if pair is None:
             raise TypeError("the update rule must return (next_w, config)")
         w, config = pair
@@ -149,8 +135,8 @@ def _written_back(rule, state_keys):
     dw = np.array([0.3, -0.2, 1.5])
     out = {}
     for label, config in (("empty", {}), ("prefilled", {"learning_rate": 0.05, state_keys[0]: np.full(3, 0.5)})):
-        before = _copy(config)
-        pair = _pair(rule(w, dw, config))
+        before = snapshot(config)
+        pair = returned_pair(rule(w, dw, config))
         returned = pair[1] if pair is not None else None
         stored = all(key in config for key in state_keys) and isinstance(returned, dict) and all(
             key in returned and np.array_equal(np.asarray(config[key]), np.asarray(returned[key]))

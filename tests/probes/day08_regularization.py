@@ -7,21 +7,7 @@ the learner's ``l2_penalty``, and the loss landscapes) run here too.
 """
 import numpy as np
 
-from ._shared import sibling
-
-
-def _pair(result):
-    """``(first, second)`` when a function returned a pair, else None (the check then says what came back)."""
-    if isinstance(result, (tuple, list)) and len(result) == 2:
-        return result
-    return None
-
-
-def _copy(config):
-    """A snapshot of a dict of arrays and numbers, so later in-place changes cannot alter what is reported."""
-    if not isinstance(config, dict):
-        return config
-    return {k: np.array(v, copy=True) if isinstance(v, np.ndarray) else v for k, v in config.items()}
+from ._shared import returned_pair, sibling, snapshot
 
 
 # -- adamw --------------------------------------------------------------------------------------------
@@ -35,19 +21,19 @@ def adamw_path(day08, w0, curvatures, config, num_steps):
     path = [w.copy()]
     for step in range(1, num_steps + 1):
         result = day08.adamw(w, curvatures * w, config)
-        pair = _pair(result)
+        pair = returned_pair(result)
         if pair is None:
             return {"bad": result, "step": step}
         w, config = pair
         path.append(np.array(w, dtype=float, copy=True))
-    return {"path": np.array(path), "config": _copy(config)}
+    return {"path": np.array(path), "config": snapshot(config)}
 
 
 def adamw_with_config(day08, w, dw, config):
     """One call with ``config`` (a dict the probe keeps): what came back, and the dict passed in afterwards."""
     result = day08.adamw(w, dw, config)
-    pair = _pair(result)
-    return {"result": result, "passed_after": _copy(config),
+    pair = returned_pair(result)
+    return {"result": result, "passed_after": snapshot(config),
             "returned_is_passed": pair is not None and pair[1] is config}
 
 
@@ -58,9 +44,9 @@ def adamw_two_parameters(day08, w_a, w_b, dw_a, dw_b):
     both calls returned the very same dict.
     """
     results = [day08.adamw(w_a, dw_a), day08.adamw(w_b, dw_b), day08.adamw(w_b, dw_b, {})]
-    first, second, alone = (_pair(result) for result in results)
+    first, second, alone = (returned_pair(result) for result in results)
     if first is None or second is None or alone is None:
-        return {"bad": next(result for result in results if _pair(result) is None)}
+        return {"bad": next(result for result in results if returned_pair(result) is None)}
     return {"b after a": np.array(second[0], dtype=float), "b alone": np.array(alone[0], dtype=float),
             "one_dict": first[1] is second[1]}
 
@@ -215,7 +201,7 @@ def _l2_params():
 def catalog_l2_penalty(day08):
     out = {}
     params = _l2_params()
-    before = _copy(params)
+    before = snapshot(params)
     for reg in (0.3, 2.0):
         loss, grads = day08.l2_penalty(params, reg)
         out[f"loss (reg = {reg:g})"] = float(loss)
