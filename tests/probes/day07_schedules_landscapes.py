@@ -6,7 +6,7 @@ them directly for the trusted values. Their constants are fixed and read-only.
 """
 import numpy as np
 
-from ._shared import sibling
+from ._shared import loss_and_accuracy, sibling, softmax_loss
 
 
 def _constant(array):
@@ -159,18 +159,6 @@ WEIGHT_SCALE = 0.05
 DIVERGED = 20.0
 
 
-def _cross_entropy(scores, y):
-    """The suite's own mean softmax cross-entropy, stable for any scores."""
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    return float(-np.mean(log_probs[np.arange(len(y)), y]))
-
-
-def _evaluate(net, X, y):
-    scores = np.asarray(net.loss(X), dtype=float)
-    return _cross_entropy(scores, y), float(np.mean(np.argmax(scores, axis=1) == y))
-
-
 def _run(day07, day04, update, X, y, X_val, y_val, learning_rate, epochs, batch_size, hidden_dim, seed, schedule):
     rng = np.random.default_rng(seed)
     net = day04.TwoLayerNet(X.shape[1], hidden_dim, int(y.max()) + 1, WEIGHT_SCALE, 0.0, rng)
@@ -199,7 +187,7 @@ def _run(day07, day04, update, X, y, X_val, y_val, learning_rate, epochs, batch_
             step += 1
         if diverged is not None:
             break
-        loss, accuracy = _evaluate(net, X_val, y_val)
+        loss, accuracy = loss_and_accuracy(net, X_val, y_val)
         val_loss.append(loss)
         val_acc.append(accuracy)
     return {"losses": np.array(losses), "rates": np.array(rates), "val_loss": np.array(val_loss),
@@ -264,7 +252,7 @@ def _network_loss(day07, params, X, y):
     def loss_fn(point):
         for name in net.params:
             net.params[name] = point[name]
-        return _cross_entropy(np.asarray(net.loss(X), dtype=float), y)
+        return softmax_loss(np.asarray(net.loss(X), dtype=float), y)[0]
     return loss_fn
 
 

@@ -7,7 +7,7 @@ the learner's ``l2_penalty``, and the loss landscapes) run here too.
 """
 import numpy as np
 
-from ._shared import returned_pair, sibling, snapshot
+from ._shared import loss_and_accuracy, returned_pair, sibling, snapshot, softmax_loss
 
 
 # -- adamw --------------------------------------------------------------------------------------------
@@ -278,18 +278,6 @@ def catalog_EarlyStopping(day08):
 
 
 # -- for the figures: training the learner's TwoLayerNet with and without the learner's l2_penalty ----------
-def _cross_entropy(scores, y):
-    """The suite's own mean softmax cross-entropy, stable for any scores."""
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    return float(-np.mean(log_probs[np.arange(len(y)), y]))
-
-
-def _measure(net, X, y):
-    scores = np.asarray(net.loss(X), dtype=float)
-    return _cross_entropy(scores, y), float(np.mean(np.argmax(scores, axis=1) == y))
-
-
 def train_regularized(day08, X, y, X_val, y_val, reg, epochs, batch_size, learning_rate, hidden_dim, seed,
                       patience, momentum=0.9, weight_scale=0.05):
     """Train the learner's Day 4 TwoLayerNet (built with reg 0) with SGD + momentum, adding the learner's
@@ -322,7 +310,7 @@ def train_regularized(day08, X, y, X_val, y_val, reg, epochs, batch_size, learni
                 velocity[name] = momentum * velocity[name] - learning_rate * grads[name]
                 net.params[name] = net.params[name] + velocity[name]
         for prefix, (inputs, labels) in (("train", (X, y)), ("val", (X_val, y_val))):
-            loss, accuracy = _measure(net, inputs, labels)
+            loss, accuracy = loss_and_accuracy(net, inputs, labels)
             curves[f"{prefix}_loss"].append(loss)
             curves[f"{prefix}_acc"].append(accuracy)
         curves["penalty"].append(float(day08.l2_penalty(net.params, reg)[0]) if reg > 0 else 0.0)
@@ -336,7 +324,7 @@ def train_regularized(day08, X, y, X_val, y_val, reg, epochs, batch_size, learni
     if stopper is not None and isinstance(stopper.best_params, dict):
         for name, value in stopper.best_params.items():
             net.params[name] = np.array(value, copy=True)
-        out["restored_val_loss"], out["restored_val_acc"] = _measure(net, X_val, y_val)
+        out["restored_val_loss"], out["restored_val_acc"] = loss_and_accuracy(net, X_val, y_val)
         out["best_epoch"] = stopper.best_epoch
     return out
 
@@ -389,7 +377,7 @@ def l2_landscapes(day08, params_plain, params_l2, X, y, X_val, y_val, reg, alpha
         def loss_fn(point):
             for name in net.params:
                 net.params[name] = point[name]
-            return _cross_entropy(np.asarray(net.loss(inputs), dtype=float), labels)
+            return softmax_loss(np.asarray(net.loss(inputs), dtype=float), labels)[0]
         return loss_fn
 
     def penalty(point):

@@ -9,20 +9,10 @@ import time
 
 import numpy as np
 
-from ._shared import sibling
+from ._shared import sibling, softmax_loss
 
 
 # -- the suite's own models ---------------------------------------------------------------------
-def _softmax_loss(scores, y):
-    """Softmax cross-entropy averaged over the batch, and its gradient with respect to the scores."""
-    n, rows = scores.shape[0], np.arange(scores.shape[0])
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-    dscores = np.exp(log_probs)
-    dscores[rows, y] -= 1.0
-    return float(-np.mean(log_probs[rows, y])), dscores / n
-
-
 class ReluNet:
     """``affine - ReLU - ... - affine - softmax`` with params ``W1, b1, ..., WL, bL`` and an L2 penalty ``reg``.
 
@@ -47,7 +37,7 @@ class ReluNet:
             hidden = np.maximum(z, 0.0) if position < len(layers) - 1 else z
         if y is None:
             return hidden
-        loss, upstream = _softmax_loss(hidden, y)
+        loss, upstream = softmax_loss(hidden, y)
         loss += 0.5 * self.reg * sum(float(np.sum(self.params[f"W{k}"] ** 2)) for k in layers)
         grads = {}
         for position in range(len(layers) - 1, -1, -1):
