@@ -8,33 +8,19 @@ the learner's ``l2_penalty``, and the loss landscapes) run here too.
 import numpy as np
 
 from ._shared import loss_and_accuracy, returned_pair, sibling, snapshot, softmax_loss
+from .day06_adaptive import step_with_config, trajectory
 
 
 # -- adamw --------------------------------------------------------------------------------------------
 def adamw_path(day08, w0, curvatures, config, num_steps):
-    """``num_steps`` AdamW steps on f(w) = 0.5 * sum(curvatures * w**2), carrying the returned config.
-
-    Returns the path ``(num_steps + 1, *w0.shape)`` and the final config; if a call returns
-    something other than a pair, ``bad`` holds it and ``step`` says which call it was.
-    """
-    w = np.array(w0, dtype=float)
-    path = [w.copy()]
-    for step in range(1, num_steps + 1):
-        result = day08.adamw(w, curvatures * w, config)
-        pair = returned_pair(result)
-        if pair is None:
-            return {"bad": result, "step": step}
-        w, config = pair
-        path.append(np.array(w, dtype=float, copy=True))
-    return {"path": np.array(path), "config": snapshot(config)}
+    """Day 6's :func:`trajectory` with the learner's ``adamw``: the path on f(w) = 0.5 * sum(curvatures * w**2)
+    and the final config, or ``bad`` and ``step`` when a call returns something other than a pair."""
+    return trajectory(day08, "adamw", w0, curvatures, config, num_steps)
 
 
 def adamw_with_config(day08, w, dw, config):
-    """One call with ``config`` (a dict the probe keeps): what came back, and the dict passed in afterwards."""
-    result = day08.adamw(w, dw, config)
-    pair = returned_pair(result)
-    return {"result": result, "passed_after": snapshot(config),
-            "returned_is_passed": pair is not None and pair[1] is config}
+    """Day 6's :func:`step_with_config` with the learner's ``adamw``."""
+    return step_with_config(day08, "adamw", w, dw, config)
 
 
 def adamw_two_parameters(day08, w_a, w_b, dw_a, dw_b):
